@@ -1,0 +1,258 @@
+package io.pullsecretinjector.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pullsecretinjector.config.InjectorConfig;
+import io.pullsecretinjector.patch.ImagePullSecretsPatch;
+import io.pullsecretinjector.patch.PatchOperation;
+import io.pullsecretinjector.policy.Decision;
+import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.PodFacts;
+import io.pullsecretinjector.policy.PolicyEvaluator;
+import io.pullsecretinjector.policy.PolicyStore;
+import io.pullsecretinjector.secrets.CopyOutcome;
+import io.pullsecretinjector.secrets.CopyResult;
+import io.pullsecretinjector.secrets.SecretReplicator;
+import io.pullsecretinjector.secrets.SourceSecrets;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers one admission request: Pod CREATEs are evaluated against the policy, the copies they need
+ * are ensured, and the patch adds the names. Everything else is admitted untouched.
+ *
+ * <p>A review whose sources and copies are all known from memory is answered on the calling
+ * thread with no API call; otherwise the work moves to the API thread pool and the answer goes
+ * out within {@code injector.api-budget}, with whatever was ready by then.
+ */
+@ApplicationScoped
+public class PodMutationHandler {
+
+    private static final Logger LOG = Logger.getLogger(PodMutationHandler.class);
+    static final String WARNING_PREFIX = "pullsecret-injector: ";
+
+    private final PolicyStore policies;
+    private final SourceSecrets sources;
+    private final SecretReplicator replicator;
+    private final PolicyEvaluator evaluator;
+    private final Executor apiPool;
+    private final long budgetNanos;
+    private final InjectorConfig.InternalErrorPolicy onInternalError;
+    private final Map<ReviewOutcome, Counter> reviews = new EnumMap<>(ReviewOutcome.class);
+    private final Counter dryRunSkips;
+    private final Timer latency;
+
+    public PodMutationHandler(PolicyStore policies, SourceSecrets sources, SecretReplicator replicator, InjectorConfig config,
+                              ApiThreadPool apiPool, MeterRegistry registry) {
+        this.policies = policies;
+        this.sources = sources;
+        this.replicator = replicator;
+        this.evaluator = new PolicyEvaluator(config.namespace());
+        this.apiPool = apiPool;
+        this.budgetNanos = config.apiBudget().toNanos();
+        this.onInternalError = config.internalErrorPolicy();
+        for (ReviewOutcome o : ReviewOutcome.values()) {
+            reviews.put(o, Counter.builder("pullsecret_injector_reviews").description("Admission reviews answered, by outcome")
+                    .tag("outcome", o.tag()).register(registry));
+        }
+        this.dryRunSkips = Counter.builder("pullsecret_injector_copies").description("Copies ensured at admission, by result")
+                .tag("result", CopyResult.SKIPPED_DRY_RUN.name().toLowerCase()).register(registry);
+        this.latency = Timer.builder("pullsecret_injector_review_duration").description("Time to answer a review")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** Answers the request; the stage always completes normally with a response carrying the request uid. */
+    public CompletionStage<ObjectNode> handle(ReviewRequest request) {
+        long start = System.nanoTime();
+        CompletionStage<Answer> answer;
+        try {
+            answer = answer(request, start);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.completedFuture(internalError(request, e));
+        }
+        return answer.handle((a, failure) -> failure == null ? a : internalError(request, failure))
+                .thenApply(a -> finish(request, a, start));
+    }
+
+    private CompletionStage<Answer> answer(ReviewRequest request, long start) {
+        if (!request.isPodCreate()) {
+            return done(ReviewOutcome.IGNORED, AdmissionResponses.allowed(request.uid()), null);
+        }
+        JsonNode object = request.object();
+        if (!object.isObject() || (object.has("kind") && !"Pod".equals(object.path("kind").asText()))) {
+            return done(ReviewOutcome.IGNORED, AdmissionResponses.allowed(request.uid()), "request.object is not a Pod");
+        }
+        PolicyStore.Loaded loaded = policies.current();
+        if (loaded == null) {
+            return done(ReviewOutcome.NO_POLICY, AdmissionResponses.allowed(request.uid()), "no valid policy is loaded");
+        }
+        InjectionPolicy policy = loaded.policy();
+        PodFacts pod = PodFacts.fromJson(object);
+        String namespace = request.namespace().isEmpty() ? object.path("metadata").path("namespace").asText("") : request.namespace();
+        Work work = new Work(request, namespace, pod);
+        if (sources.allCached(policy.registryCredentials())) {
+            work.decision = evaluator.evaluate(policy, namespace, pod, sources.registries(false));
+            if (work.decision.isSkipped()) {
+                return done(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(request.uid()), work.decision.skipReason());
+            }
+            if (copyFromMemory(work)) {
+                return CompletableFuture.completedFuture(work.answer(false));
+            }
+        }
+        CompletableFuture<Answer> slow;
+        try {
+            slow = CompletableFuture.supplyAsync(() -> answerWithApi(work, policy), apiPool);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(work.answer(true));
+        }
+        long remaining = budgetNanos - (System.nanoTime() - start);
+        return slow.completeOnTimeout(null, Math.max(remaining, 0), TimeUnit.NANOSECONDS)
+                .thenApply(a -> a != null ? a : work.answer(true));
+    }
+
+    /** Fills in every copy outcome from memory; false when one needs the API. */
+    private boolean copyFromMemory(Work work) {
+        for (Decision.Match m : work.decision.applied()) {
+            if (work.request.dryRun()) {
+                continue;
+            }
+            SourceSecrets.Read source = sources.cached(m.credential());
+            if (source == null) {
+                return false;
+            }
+            if (!source.found()) {
+                work.outcomes.put(m, CopyOutcome.failed(source.problem()));
+                continue;
+            }
+            CopyOutcome known = replicator.known(work.namespace, m.credential().targetSecretName(), source.secret());
+            if (known == null) {
+                return false;
+            }
+            work.outcomes.put(m, known);
+        }
+        return true;
+    }
+
+    private Answer answerWithApi(Work work, InjectionPolicy policy) {
+        work.decision = evaluator.evaluate(policy, work.namespace, work.pod, sources.registries(true));
+        if (work.decision.isSkipped()) {
+            return new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(work.request.uid()), work.decision.skipReason());
+        }
+        for (Decision.Match m : work.decision.applied()) {
+            if (work.request.dryRun()) {
+                continue;
+            }
+            SourceSecrets.Read source = sources.read(m.credential());
+            work.outcomes.put(m, source.found()
+                    ? replicator.ensure(work.namespace, m.credential().targetSecretName(), source.secret())
+                    : CopyOutcome.failed(source.problem()));
+        }
+        return work.answer(false);
+    }
+
+    private Answer internalError(ReviewRequest request, Throwable e) {
+        LOG.errorf(e, "uid=%s namespace=%s operation=%s user=%s: internal error while answering the review", request.uid(),
+                request.namespace(), request.operation(), request.username());
+        String message = "internal error (" + e.getClass().getSimpleName() + "); see the injector's log for uid " + request.uid();
+        ObjectNode response = onInternalError == InjectorConfig.InternalErrorPolicy.deny
+                ? AdmissionResponses.errored(request.uid(), 500, WARNING_PREFIX + message)
+                : AdmissionResponses.allowed(request.uid(), List.of(WARNING_PREFIX + message + "; the Pod was admitted without injected pull secrets"));
+        return new Answer(ReviewOutcome.ERROR, response, message);
+    }
+
+    private ObjectNode finish(ReviewRequest request, Answer answer, long start) {
+        reviews.get(answer.outcome).increment();
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (LOG.isDebugEnabled() || answer.outcome == ReviewOutcome.TIMEOUT || answer.response.has("warnings")) {
+            String name = request.object().path("metadata").path("name").asText("");
+            if (name.isEmpty()) {
+                String generateName = request.object().path("metadata").path("generateName").asText("");
+                name = generateName.isEmpty() ? "(unnamed)" : generateName + "*";
+            }
+            LOG.infof("uid=%s namespace=%s name=%s operation=%s user=%s dryRun=%s outcome=%s detail=%s warnings=%s", request.uid(),
+                    request.namespace(), name, request.operation(), request.username(), request.dryRun(), answer.outcome.tag(),
+                    answer.detail == null ? "-" : answer.detail, answer.response.path("warnings"));
+        }
+        return answer.response;
+    }
+
+    private static CompletionStage<Answer> done(ReviewOutcome outcome, ObjectNode response, String detail) {
+        return CompletableFuture.completedFuture(new Answer(outcome, response, detail));
+    }
+
+    private record Answer(ReviewOutcome outcome, ObjectNode response, String detail) {
+    }
+
+    /** One review in progress; filled from the API thread, read by whichever thread answers. */
+    private final class Work {
+        final ReviewRequest request;
+        final String namespace;
+        final PodFacts pod;
+        final Map<Decision.Match, CopyOutcome> outcomes = new ConcurrentHashMap<>();
+        volatile Decision decision;
+
+        Work(ReviewRequest request, String namespace, PodFacts pod) {
+            this.request = request;
+            this.namespace = namespace;
+            this.pod = pod;
+        }
+
+        /** The answer from what is known now; {@code late} when the budget ran out or the pool was full. */
+        Answer answer(boolean late) {
+            Decision d = decision;
+            if (d == null) {
+                String why = "the Kubernetes API did not answer within the injector's budget; the Pod was admitted without injected pull secrets";
+                return new Answer(ReviewOutcome.TIMEOUT, AdmissionResponses.allowed(request.uid(), List.of(WARNING_PREFIX + why)), why);
+            }
+            if (d.isSkipped()) {
+                return new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(request.uid()), d.skipReason());
+            }
+            List<String> names = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            for (Decision.Miss miss : d.notApplied()) {
+                if (miss.warn()) {
+                    warnings.add(WARNING_PREFIX + "credential " + miss.credential().targetSecretName() + " not injected: " + miss.reason());
+                }
+            }
+            boolean timedOut = false;
+            for (Decision.Match m : d.applied()) {
+                String target = m.credential().targetSecretName();
+                if (request.dryRun()) {
+                    dryRunSkips.increment();
+                    names.add(target);
+                    continue;
+                }
+                CopyOutcome outcome = outcomes.get(m);
+                if (outcome == null) {
+                    timedOut = true;
+                    warnings.add(WARNING_PREFIX + "credential " + target + " not injected: copying it into namespace " + namespace
+                            + " did not finish within the injector's budget; it will be there for the next Pod");
+                    continue;
+                }
+                if (outcome.result().usable()) {
+                    names.add(target);
+                }
+                if (outcome.warning() != null) {
+                    warnings.add(WARNING_PREFIX + (outcome.result().usable() ? "" : "credential " + target + " not injected: ") + outcome.warning());
+                }
+            }
+            List<PatchOperation> ops = ImagePullSecretsPatch.operations(pod.imagePullSecrets(), names);
+            ReviewOutcome outcome = timedOut && late ? ReviewOutcome.TIMEOUT : ops.isEmpty() ? ReviewOutcome.UNCHANGED : ReviewOutcome.PATCHED;
+            String detail = names.isEmpty() ? "no credential added" : "imagePullSecrets " + names;
+            return new Answer(outcome, AdmissionResponses.patched(request.uid(), ops, warnings), detail);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.pullsecretinjector.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /mutate}: the HTTP envelope only. Checks the content type, decodes the
+ * AdmissionReview, hands the request to {@link PodMutationHandler} and answers in the request's
+ * apiVersion. Bodies over {@code quarkus.http.limits.max-body-size} (7 MiB) are refused with 413
+ * by the HTTP layer before they are read whole.
+ */
+@Path("/mutate")
+public class PodMutationResource {
+
+    private static final Logger LOG = Logger.getLogger(PodMutationResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PodMutationHandler handler;
+
+    public PodMutationResource(PodMutationHandler handler) {
+        this.handler = handler;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public CompletionStage<Response> mutate(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        if (!isJson(contentType)) {
+            return bad(null, "Content-Type is \"" + (contentType == null ? "" : contentType)
+                    + "\"; send the AdmissionReview as application/json");
+        }
+        ReviewRequest request;
+        try {
+            JsonNode tree = JSON.readTree(body);
+            request = ReviewDecoder.decode(tree);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            return bad(null, "the body is not valid JSON" + where + "; send an admission.k8s.io/v1 AdmissionReview");
+        } catch (IOException e) {
+            return bad(null, "the body could not be read; send an admission.k8s.io/v1 AdmissionReview");
+        } catch (BadReviewException e) {
+            return bad(e.uid(), e.getMessage());
+        }
+        String apiVersion = request.apiVersion();
+        return handler.handle(request).thenApply(response -> json(Response.Status.OK, AdmissionResponses.review(apiVersion, response)));
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String base = contentType.split(";", 2)[0].trim();
+        return base.equalsIgnoreCase(MediaType.APPLICATION_JSON);
+    }
+
+    private static CompletionStage<Response> bad(String uid, String message) {
+        LOG.debugf("bad request uid=%s: %s", uid, message);
+        ObjectNode error = JSON.createObjectNode().put("error", message);
+        if (uid != null) {
+            error.put("uid", uid);
+        }
+        return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, error));
+    }
+
+    private static Response json(Response.Status status, ObjectNode body) {
+        try {
+            return Response.status(status).type(MediaType.APPLICATION_JSON).entity(JSON.writeValueAsBytes(body)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serialises", e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.pullsecretinjector.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Startup settings, all under {@code injector.*} (environment: {@code INJECTOR_*}). Each default is
+ * set here and nowhere else.
+ */
+@ConfigMapping(prefix = "injector")
+public interface InjectorConfig {
+
+    /**
+     * The injector's own namespace: always excluded from injection, home of the policy ConfigMap
+     * and the leader Lease. Set from {@code POD_NAMESPACE} (downward API in the chart).
+     */
+    @WithDefault("${POD_NAMESPACE:pullsecret-injector}")
+    String namespace();
+
+    /**
+     * A local policy file ({@code INJECTOR_POLICY_FILE}). When set, it wins over the ConfigMap and is
+     * re-read when it changes. Handy for local runs and for clusters that mount the policy.
+     */
+    Optional<String> policyFile();
+
+    /**
+     * The policy ConfigMap as {@code namespace/name} ({@code INJECTOR_POLICY_CONFIGMAP}); when unset,
+     * {@code pullsecret-injector-policy} in {@link #namespace()}. Its key {@code policy.yaml} holds the policy.
+     */
+    Optional<String> policyConfigmap();
+
+    /**
+     * How long one review may spend on Kubernetes API calls before it is answered without the
+     * credentials that are not ready yet. Well under the webhook's {@code timeoutSeconds} (5 s in
+     * the chart) so the API server always gets our answer rather than its own timeout.
+     */
+    @WithDefault("2s")
+    Duration apiBudget();
+
+    /**
+     * How long a source Secret read, and a copy known to be present and current in a namespace,
+     * are trusted without asking the API server again. Short, so a copy deleted by hand or a
+     * rotated source is noticed soon even without the sync loop; long enough that a burst of Pods
+     * in one namespace costs one API round trip.
+     */
+    @WithDefault("60s")
+    Duration cacheTtl();
+
+    /** Threads for Kubernetes API calls made on behalf of reviews; the warm path uses none. */
+    @WithDefault("16")
+    int apiThreads();
+
+    /**
+     * What a review gets when the injector itself fails unexpectedly: {@code admit} (the Pod is
+     * admitted unchanged, with a warning: injection must never take Pod creation down) or
+     * {@code deny} (an errored response, for clusters that would rather stop than run a Pod
+     * without its credentials).
+     */
+    @WithDefault("admit")
+    InternalErrorPolicy internalErrorPolicy();
+
+    /** See {@link #internalErrorPolicy()}. */
+    enum InternalErrorPolicy {
+        admit,
+        deny
+    }
+}

@@ -1,0 +1,48 @@
+package io.pullsecretinjector.policy;
+
+import java.util.List;
+
+/**
+ * What the policy says for one Pod: skipped as a whole, or which credentials apply (and by which
+ * image) and which do not (and why).
+ *
+ * @param skipReason why the whole Pod is left alone, or null when it was evaluated
+ * @param applied    the credentials whose copy must be in the namespace and referenced by the Pod
+ * @param notApplied the other credentials, each with its reason
+ */
+public record Decision(String skipReason, List<Match> applied, List<Miss> notApplied) {
+
+    public Decision {
+        applied = List.copyOf(applied);
+        notApplied = List.copyOf(notApplied);
+    }
+
+    /** A whole-Pod skip. */
+    public static Decision skipped(String reason) {
+        return new Decision(reason, List.of(), List.of());
+    }
+
+    public boolean isSkipped() {
+        return skipReason != null;
+    }
+
+    /**
+     * A credential that applies.
+     *
+     * @param credential the credential
+     * @param image      the first image that pulls from one of its registries
+     * @param registry   the registry pattern that matched it
+     */
+    public record Match(RegistryCredential credential, String image, RegistryPattern registry) {
+    }
+
+    /**
+     * A credential that does not apply.
+     *
+     * @param credential the credential
+     * @param reason     why, as a sentence
+     * @param warn       true when the reason is a problem the user should hear about (a missing source Secret)
+     */
+    public record Miss(RegistryCredential credential, String reason, boolean warn) {
+    }
+}

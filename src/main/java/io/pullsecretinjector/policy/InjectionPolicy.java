@@ -1,0 +1,33 @@
+package io.pullsecretinjector.policy;
+
+import java.util.List;
+
+/**
+ * The cluster admin's contract, {@code pullsecret-injector.io/v1alpha1 InjectionPolicy}: which
+ * namespaces are served and which registry credentials go to which Pods. Built only by
+ * {@link PolicyParser}, so every instance is valid and has its defaults filled in.
+ *
+ * @param excludeNamespaces   namespaces never served (globs); wins over {@code includeNamespaces}
+ * @param includeNamespaces   namespaces served (globs)
+ * @param registryCredentials the credentials, in policy order
+ */
+public record InjectionPolicy(
+        List<Glob> excludeNamespaces,
+        List<Glob> includeNamespaces,
+        List<RegistryCredential> registryCredentials) {
+
+    /** The only apiVersion this build reads. */
+    public static final String API_VERSION = "pullsecret-injector.io/v1alpha1";
+    /** The document kind. */
+    public static final String KIND = "InjectionPolicy";
+    /** System namespaces excluded when the policy names none: Pods there must never depend on us. */
+    public static final List<String> DEFAULT_EXCLUDE_NAMESPACES = List.of("kube-system", "kube-public", "kube-node-lease");
+    /** Every namespace is served unless the policy narrows it. */
+    public static final List<String> DEFAULT_INCLUDE_NAMESPACES = List.of("*");
+
+    public InjectionPolicy {
+        excludeNamespaces = List.copyOf(excludeNamespaces);
+        includeNamespaces = List.copyOf(includeNamespaces);
+        registryCredentials = List.copyOf(registryCredentials);
+    }
+}

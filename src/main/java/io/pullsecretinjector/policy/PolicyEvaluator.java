@@ -1,0 +1,90 @@
+package io.pullsecretinjector.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides, for one Pod in one namespace, which credentials of the policy apply. Pure: the only
+ * outside knowledge, the registries of credentials that take them from their Secret, comes in
+ * through {@link SourceRegistries}.
+ */
+public final class PolicyEvaluator {
+
+    private final String injectorNamespace;
+
+    /** @param injectorNamespace the injector's own namespace, always excluded so it can never block itself */
+    public PolicyEvaluator(String injectorNamespace) {
+        this.injectorNamespace = injectorNamespace;
+    }
+
+    /** Evaluates the policy for a Pod being created in {@code namespace}. */
+    public Decision evaluate(InjectionPolicy policy, String namespace, PodFacts pod, SourceRegistries sources) {
+        if (namespace.equals(injectorNamespace)) {
+            return Decision.skipped("namespace " + namespace + " is the injector's own namespace, which is always excluded");
+        }
+        Glob excludedBy = firstMatch(policy.excludeNamespaces(), namespace);
+        if (excludedBy != null) {
+            return Decision.skipped("namespace " + namespace + " is excluded by excludeNamespaces \"" + excludedBy + "\"");
+        }
+        if (firstMatch(policy.includeNamespaces(), namespace) == null) {
+            return Decision.skipped("namespace " + namespace + " matches no includeNamespaces entry");
+        }
+        if (pod.optedOut()) {
+            return Decision.skipped("the Pod has annotation " + PodFacts.INJECT_ANNOTATION + ": \"false\"");
+        }
+        List<Decision.Match> applied = new ArrayList<>();
+        List<Decision.Miss> notApplied = new ArrayList<>();
+        for (RegistryCredential credential : policy.registryCredentials()) {
+            Glob credentialExclude = firstMatch(credential.excludeNamespaces(), namespace);
+            if (credentialExclude != null) {
+                notApplied.add(new Decision.Miss(credential, "namespace " + namespace + " is excluded by "
+                        + credential.path() + ".excludeNamespaces \"" + credentialExclude + "\"", false));
+                continue;
+            }
+            List<RegistryPattern> registries = credential.registries();
+            if (credential.registriesFromSecret()) {
+                SourceRegistries.Lookup lookup = sources.registriesOf(credential);
+                if (lookup.problem() != null) {
+                    notApplied.add(new Decision.Miss(credential, lookup.problem(), true));
+                    continue;
+                }
+                registries = lookup.registries();
+            }
+            Decision.Match match = matchImage(credential, registries, pod);
+            if (match != null) {
+                applied.add(match);
+            } else {
+                notApplied.add(new Decision.Miss(credential, "no image of the Pod comes from " + describe(registries), false));
+            }
+        }
+        return new Decision(null, applied, notApplied);
+    }
+
+    private static Decision.Match matchImage(RegistryCredential credential, List<RegistryPattern> registries, PodFacts pod) {
+        for (PodFacts.ContainerImage image : pod.images()) {
+            ImageReference ref = ImageReference.parse(image.image());
+            for (RegistryPattern pattern : registries) {
+                if (pattern.matches(ref)) {
+                    return new Decision.Match(credential, image.image(), pattern);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Glob firstMatch(List<Glob> globs, String value) {
+        for (Glob g : globs) {
+            if (g.matches(value)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(List<RegistryPattern> registries) {
+        if (registries.isEmpty()) {
+            return "any registry (the source Secret lists none in its auths)";
+        }
+        return registries.stream().map(RegistryPattern::text).toList().toString();
+    }
+}

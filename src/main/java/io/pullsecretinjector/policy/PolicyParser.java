@@ -1,0 +1,238 @@
+package io.pullsecretinjector.policy;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an {@link InjectionPolicy} from YAML (or JSON) and reports every problem at once, each with
+ * its field path, so an admin fixes a policy in one round instead of one error per deploy.
+ */
+public final class PolicyParser {
+
+    static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials");
+    static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces");
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    private static final Pattern NAMESPACE_GLOB = Pattern.compile("[a-z0-9*?-]{1,63}");
+    private static final Pattern REGISTRY_GLOB = Pattern.compile("(?i)([a-z]+://)?[a-z0-9*?.:\\[\\]-]+(/[a-z0-9*?._/-]*)?");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** Parses a policy document. Never throws. */
+    public PolicyParseResult parse(String document) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(document == null ? "" : document);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            return failed("(document)", "is not valid YAML" + where + ": " + e.getOriginalMessage() + "; fix the syntax and apply it again");
+        }
+        return parse(root);
+    }
+
+    /** Parses a policy that was already read into a tree (JSON or YAML). Never throws. */
+    public PolicyParseResult parse(JsonNode root) {
+        if (root == null || root.isMissingNode() || root.isNull() || (root.isTextual() && root.asText().isBlank())) {
+            return failed("(document)", "is empty; write at least apiVersion: " + InjectionPolicy.API_VERSION + " and kind: " + InjectionPolicy.KIND);
+        }
+        if (!root.isObject()) {
+            return failed("(document)", "must be a mapping with apiVersion, kind and registryCredentials, not a " + typeName(root));
+        }
+        Errors errors = new Errors();
+        unknownFields(root, "", ROOT_FIELDS, errors);
+        String apiVersion = requiredString(root, "apiVersion", "", errors);
+        if (apiVersion != null && !InjectionPolicy.API_VERSION.equals(apiVersion)) {
+            errors.add("apiVersion", "is \"" + apiVersion + "\", but this version of pullsecret-injector reads only " + InjectionPolicy.API_VERSION);
+        }
+        String kind = requiredString(root, "kind", "", errors);
+        if (kind != null && !InjectionPolicy.KIND.equals(kind)) {
+            errors.add("kind", "is \"" + kind + "\"; it must be " + InjectionPolicy.KIND);
+        }
+        List<Glob> exclude = namespaceGlobs(root, "excludeNamespaces", "", InjectionPolicy.DEFAULT_EXCLUDE_NAMESPACES, errors);
+        List<Glob> include = namespaceGlobs(root, "includeNamespaces", "", InjectionPolicy.DEFAULT_INCLUDE_NAMESPACES, errors);
+        List<RegistryCredential> credentials = credentials(root.get("registryCredentials"), errors);
+        if (!errors.list.isEmpty()) {
+            return new PolicyParseResult(null, errors.list);
+        }
+        return new PolicyParseResult(new InjectionPolicy(exclude, include, credentials), List.of());
+    }
+
+    private List<RegistryCredential> credentials(JsonNode node, Errors errors) {
+        List<RegistryCredential> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            errors.add("registryCredentials", "must be a list of credentials, not a " + typeName(node));
+            return out;
+        }
+        Map<String, Integer> targets = new HashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "registryCredentials[" + i + "]";
+            JsonNode item = node.get(i);
+            if (!item.isObject()) {
+                errors.add(path, "must be a mapping with existingSecret and existingSecretNamespace, not a " + typeName(item));
+                continue;
+            }
+            unknownFields(item, path + ".", CREDENTIAL_FIELDS, errors);
+            String secret = requiredString(item, "existingSecret", path + ".", errors);
+            checkName(secret, path + ".existingSecret", DNS_SUBDOMAIN, 253, "a Secret name", errors);
+            String secretNamespace = requiredString(item, "existingSecretNamespace", path + ".", errors);
+            checkName(secretNamespace, path + ".existingSecretNamespace", DNS_LABEL, 63, "a namespace name", errors);
+            String target = optionalString(item, "targetSecretName", path + ".", errors);
+            if (target == null) {
+                target = secret;
+            } else {
+                checkName(target, path + ".targetSecretName", DNS_SUBDOMAIN, 253, "a Secret name", errors);
+            }
+            if (target != null) {
+                Integer first = targets.putIfAbsent(target, i);
+                if (first != null) {
+                    errors.add(path + ".targetSecretName", "\"" + target + "\" is already the copy name of registryCredentials[" + first
+                            + "]; two credentials cannot share one copy, set a different targetSecretName");
+                }
+            }
+            List<RegistryPattern> registries = registries(item, path + ".", errors);
+            List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
+            if (secret != null && secretNamespace != null && target != null) {
+                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude));
+            }
+        }
+        return out;
+    }
+
+    private List<RegistryPattern> registries(JsonNode item, String prefix, Errors errors) {
+        List<RegistryPattern> out = new ArrayList<>();
+        for (Indexed s : stringList(item, "registries", prefix, errors)) {
+            if (!REGISTRY_GLOB.matcher(s.value).matches()) {
+                errors.add(s.path, "\"" + s.value + "\" is not a registry pattern; write a host such as registry.example.com, "
+                        + "host:5000, *.example.com, docker.io/myorg, or \"*\" for every image");
+                continue;
+            }
+            out.add(RegistryPattern.parse(s.value));
+        }
+        return out;
+    }
+
+    private List<Glob> namespaceGlobs(JsonNode node, String field, String prefix, List<String> defaults, Errors errors) {
+        if (!node.has(field) || node.get(field).isNull()) {
+            return defaults.stream().map(Glob::of).toList();
+        }
+        List<Glob> out = new ArrayList<>();
+        for (Indexed s : stringList(node, field, prefix, errors)) {
+            if (!NAMESPACE_GLOB.matcher(s.value).matches()) {
+                errors.add(s.path, "\"" + s.value + "\" is not a namespace glob; use lower-case letters, digits, '-', "
+                        + "'*' (any run of characters) and '?' (exactly one character), at most 63 characters");
+                continue;
+            }
+            out.add(Glob.of(s.value));
+        }
+        return out;
+    }
+
+    private record Indexed(String path, String value) {
+    }
+
+    private List<Indexed> stringList(JsonNode node, String field, String prefix, Errors errors) {
+        JsonNode list = node.get(field);
+        List<Indexed> out = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            errors.add(prefix + field, "must be a list of strings, not a " + typeName(list) + " (write [\"a\", \"b\"] or one \"- a\" line per entry)");
+            return out;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode v = list.get(i);
+            String path = prefix + field + "[" + i + "]";
+            if (!v.isTextual()) {
+                errors.add(path, "must be a string, not a " + typeName(v) + "; quote it");
+            } else if (v.asText().isBlank()) {
+                errors.add(path, "must not be empty");
+            } else {
+                out.add(new Indexed(path, v.asText().trim()));
+            }
+        }
+        return out;
+    }
+
+    private static void unknownFields(JsonNode node, String prefix, Set<String> allowed, Errors errors) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                errors.add(prefix + name, "is not a known field; the fields here are " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private static String requiredString(JsonNode node, String field, String prefix, Errors errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            errors.add(prefix + field, "is required");
+            return null;
+        }
+        return string(v, prefix + field, errors);
+    }
+
+    private static String optionalString(JsonNode node, String field, String prefix, Errors errors) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : string(v, prefix + field, errors);
+    }
+
+    private static String string(JsonNode v, String path, Errors errors) {
+        if (!v.isTextual()) {
+            errors.add(path, "must be a string, not a " + typeName(v) + "; quote it");
+            return null;
+        }
+        if (v.asText().isBlank()) {
+            errors.add(path, "must not be empty");
+            return null;
+        }
+        return v.asText().trim();
+    }
+
+    private static void checkName(String value, String path, Pattern pattern, int max, String what, Errors errors) {
+        if (value != null && (value.length() > max || !pattern.matcher(value).matches())) {
+            errors.add(path, "\"" + value + "\" is not " + what + ": use lower-case letters, digits and '-', starting and ending with a letter or digit");
+        }
+    }
+
+    private static String typeName(JsonNode node) {
+        if (node.isObject()) {
+            return "mapping";
+        }
+        if (node.isArray()) {
+            return "list";
+        }
+        if (node.isBoolean()) {
+            return "boolean";
+        }
+        if (node.isNumber()) {
+            return "number";
+        }
+        return node.isTextual() ? "string" : node.getNodeType().name().toLowerCase();
+    }
+
+    private static PolicyParseResult failed(String path, String message) {
+        return new PolicyParseResult(null, List.of(new PolicyError(path, message)));
+    }
+
+    private static final class Errors {
+        final List<PolicyError> list = new ArrayList<>();
+
+        void add(String path, String message) {
+            list.add(new PolicyError(path, message));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.pullsecretinjector.policy;
+
+import java.util.List;
+
+/**
+ * One registry credential of the policy: a dockerconfigjson Secret that is copied into the
+ * namespaces of the Pods that pull from its registries.
+ *
+ * @param index                   position in {@code registryCredentials}, for messages
+ * @param existingSecret          name of the source Secret
+ * @param existingSecretNamespace namespace of the source Secret
+ * @param targetSecretName        name of the copy in each Pod namespace
+ * @param registries              where it applies; empty means "the hosts in the Secret's auths"
+ * @param excludeNamespaces       namespaces this credential never goes to, on top of the global ones
+ */
+public record RegistryCredential(
+        int index,
+        String existingSecret,
+        String existingSecretNamespace,
+        String targetSecretName,
+        List<RegistryPattern> registries,
+        List<Glob> excludeNamespaces) {
+
+    public RegistryCredential {
+        registries = List.copyOf(registries);
+        excludeNamespaces = List.copyOf(excludeNamespaces);
+    }
+
+    /** {@code namespace/name} of the source Secret, as written in the copies' source annotation. */
+    public String source() {
+        return existingSecretNamespace + "/" + existingSecret;
+    }
+
+    /** True when the registries come from the source Secret's {@code auths} keys. */
+    public boolean registriesFromSecret() {
+        return registries.isEmpty();
+    }
+
+    /** The field path of this credential, for messages: {@code registryCredentials[0]}. */
+    public String path() {
+        return "registryCredentials[" + index + "]";
+    }
+}

@@ -1,0 +1,58 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Turns API failures into one sentence for a user: what failed and what to do next. Never includes Secret data. */
+public final class ApiProblems {
+
+    private ApiProblems() {
+    }
+
+    /**
+     * @param e        what was thrown
+     * @param verb     the RBAC verb of the call ({@code get}, {@code create}, {@code update})
+     * @param what     the object, e.g. {@code secret registry-creds/regcred}
+     * @param namespace the namespace the call was made in
+     */
+    public static String describe(Throwable e, String verb, String what, String namespace) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof KubernetesClientException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof KubernetesClientException k) {
+            int code = k.getCode();
+            switch (code) {
+                case 401:
+                    return "the Kubernetes API refused the injector's credentials (401) on " + verb + " " + what
+                            + "; check its ServiceAccount token";
+                case 403:
+                    return "the injector may not " + verb + " " + what + " (403 Forbidden); grant its ServiceAccount '" + verb
+                            + "' on secrets in namespace " + namespace + " (the Helm chart's RBAC does this for the policy's Secrets)";
+                case 409:
+                    return "another writer changed " + what + " at the same time (409); the next Pod will retry";
+                case 422:
+                    return "the Kubernetes API rejected " + verb + " " + what + " (422 Invalid): " + firstLine(k.getStatus() == null ? null : k.getStatus().getMessage())
+                            + "; if the source Secret changed type, delete the copy so it can be recreated";
+                case 429:
+                    return "the Kubernetes API is throttling the injector (429) on " + verb + " " + what + "; the next Pod will retry";
+                default:
+                    if (code >= 500) {
+                        return "the Kubernetes API failed (" + code + ") on " + verb + " " + what + "; the next Pod will retry";
+                    }
+                    if (code > 0) {
+                        return "the Kubernetes API answered " + code + " on " + verb + " " + what + "; the next Pod will retry";
+                    }
+            }
+        }
+        return "could not reach the Kubernetes API to " + verb + " " + what + " (" + cause.getClass().getSimpleName()
+                + "); check the API server and the injector's network policy; the next Pod will retry";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no reason given";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,177 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pullsecretinjector.config.InjectorConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes sure a namespace holds a current copy of a source Secret: an idempotent reconcile that
+ * reports what it did. Remembers copies known to be current for {@code injector.cache-ttl}, so
+ * later Pods in the namespace are answered with no API call, and lets concurrent first Pods of a
+ * namespace share one reconcile.
+ */
+@ApplicationScoped
+public class SecretReplicator {
+
+    private static final Logger LOG = Logger.getLogger(SecretReplicator.class);
+
+    private record Known(CopyOutcome outcome, String sourceHash, long expiresAtNanos) {
+    }
+
+    private final SecretApi api;
+    private final long ttlNanos;
+    private final LongSupplier clock;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final Map<CopyResult, io.micrometer.core.instrument.Counter> counters = new EnumMap<>(CopyResult.class);
+
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry) {
+        this(api, config.cacheTtl(), System::nanoTime, registry);
+    }
+
+    SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
+        this.api = api;
+        this.ttlNanos = ttl.toNanos();
+        this.clock = clock;
+        for (CopyResult r : CopyResult.values()) {
+            counters.put(r, io.micrometer.core.instrument.Counter.builder("pullsecret_injector_copies")
+                    .description("Copies ensured at admission, by result")
+                    .tag("result", r.name().toLowerCase())
+                    .register(registry));
+        }
+    }
+
+    /** The remembered outcome when the copy is known current for this source content, else null. Makes no call. */
+    public CopyOutcome known(String namespace, String name, SourceSecret source) {
+        Known k = known.get(key(namespace, name));
+        if (k == null || !k.sourceHash.equals(source.hash()) || clock.getAsLong() - k.expiresAtNanos >= 0) {
+            return null;
+        }
+        return k.outcome.result() == CopyResult.FOREIGN ? k.outcome : CopyOutcome.of(CopyResult.UNCHANGED);
+    }
+
+    /** Records a result that did not go through {@link #ensure}, such as a dry-run skip. */
+    public void count(CopyResult result) {
+        counters.get(result).increment();
+    }
+
+    /**
+     * Ensures the copy exists and is current (blocking). Concurrent calls for the same copy share
+     * one reconcile. Never throws: failures come back as {@link CopyResult#FAILED} with a warning.
+     */
+    public CopyOutcome ensure(String namespace, String name, SourceSecret source) {
+        CopyOutcome hit = known(namespace, name, source);
+        if (hit != null) {
+            counters.get(hit.result()).increment();
+            return hit;
+        }
+        String key = key(namespace, name);
+        CompletableFuture<CopyOutcome> mine = new CompletableFuture<>();
+        CompletableFuture<CopyOutcome> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            CopyOutcome shared = running.join();
+            // the leader already counted the write; a follower only saw a current copy
+            CopyOutcome seen = shared.result() == CopyResult.CREATED || shared.result() == CopyResult.UPDATED
+                    ? CopyOutcome.of(CopyResult.UNCHANGED) : shared;
+            counters.get(seen.result()).increment();
+            return seen;
+        }
+        CopyOutcome outcome;
+        try {
+            outcome = reconcile(namespace, name, source);
+        } catch (RuntimeException e) {
+            outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, verbOf(e), "secret " + namespace + "/" + name, namespace));
+        } finally {
+            inFlight.remove(key, mine);
+        }
+        mine.complete(outcome);
+        counters.get(outcome.result()).increment();
+        if (outcome.result() == CopyResult.FAILED) {
+            known.remove(key);
+            LOG.warnf("namespace=%s secret=%s source=%s action=ensure result=failed reason=%s", namespace, name, source.ref(), outcome.warning());
+        } else {
+            known.put(key, new Known(outcome, source.hash(), clock.getAsLong() + ttlNanos));
+            if (outcome.result() != CopyResult.UNCHANGED) {
+                LOG.infof("namespace=%s secret=%s source=%s action=ensure result=%s", namespace, name, source.ref(), outcome.result().name().toLowerCase());
+            }
+        }
+        return outcome;
+    }
+
+    /** Forgets what is known of a copy, so the next review checks it again. */
+    public void forget(String namespace, String name) {
+        known.remove(key(namespace, name));
+    }
+
+    private CopyOutcome reconcile(String namespace, String name, SourceSecret source) {
+        Secret existing = api.get(namespace, name);
+        if (existing == null) {
+            try {
+                api.create(ManagedCopy.desired(source, namespace, name));
+                return CopyOutcome.of(CopyResult.CREATED);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw new StepException("create", e);
+                }
+                // someone made it between our get and create: judge what is there now
+                existing = api.get(namespace, name);
+                if (existing == null) {
+                    throw new StepException("create", e);
+                }
+            }
+        }
+        return reconcileExisting(existing, source, true);
+    }
+
+    private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {
+        String namespace = existing.getMetadata().getNamespace();
+        String name = existing.getMetadata().getName();
+        if (!ManagedCopy.isOurs(existing, source.ref())) {
+            return new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
+                    + "pullsecret-injector from " + source.ref() + "; it is referenced as is and never overwritten. "
+                    + "Delete it to let the injector manage it, or set a different targetSecretName in the policy");
+        }
+        if (ManagedCopy.isCurrent(existing, source)) {
+            return CopyOutcome.of(CopyResult.UNCHANGED);
+        }
+        try {
+            api.update(ManagedCopy.updated(existing, source));
+            return CopyOutcome.of(CopyResult.UPDATED);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 && retryOnConflict) {
+                Secret now = api.get(namespace, name);
+                if (now != null) {
+                    return reconcileExisting(now, source, false);
+                }
+            }
+            throw new StepException("update", e);
+        }
+    }
+
+    private static String verbOf(RuntimeException e) {
+        return e instanceof StepException s ? s.verb : "get";
+    }
+
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    /** Carries which call failed, for the RBAC hint in the warning. */
+    private static final class StepException extends RuntimeException {
+        final String verb;
+
+        StepException(String verb, KubernetesClientException cause) {
+            super(cause);
+            this.verb = verb;
+        }
+    }
+}

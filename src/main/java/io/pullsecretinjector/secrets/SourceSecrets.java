@@ -1,0 +1,131 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.pullsecretinjector.config.InjectorConfig;
+import io.pullsecretinjector.policy.DockerConfig;
+import io.pullsecretinjector.policy.RegistryCredential;
+import io.pullsecretinjector.policy.RegistryPattern;
+import io.pullsecretinjector.policy.SourceRegistries;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The source Secrets named by the policy, read by name (RBAC grants get on exactly those) and
+ * kept in memory for {@code injector.cache-ttl}, so most reviews never ask the API server.
+ */
+@ApplicationScoped
+public class SourceSecrets {
+
+    private static final Logger LOG = Logger.getLogger(SourceSecrets.class);
+
+    /**
+     * A read: the Secret, or why there is none.
+     *
+     * @param secret  the Secret, or null
+     * @param problem a user-facing sentence when there is no Secret, else null
+     */
+    public record Read(SourceSecret secret, String problem) {
+        public boolean found() {
+            return secret != null;
+        }
+    }
+
+    private record Entry(Read read, long expiresAtNanos) {
+    }
+
+    private final SecretApi api;
+    private final long ttlNanos;
+    private final LongSupplier clock;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+
+    public SourceSecrets(SecretApi api, InjectorConfig config) {
+        this(api, config.cacheTtl(), System::nanoTime);
+    }
+
+    SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock) {
+        this.api = api;
+        this.ttlNanos = ttl.toNanos();
+        this.clock = clock;
+    }
+
+    /** The cached read if it is still fresh, else null. Makes no call. */
+    public Read cached(RegistryCredential credential) {
+        Entry e = cache.get(credential.source());
+        return e != null && clock.getAsLong() - e.expiresAtNanos < 0 ? e.read : null;
+    }
+
+    /** True when every credential's source is cached and fresh, so a review can be answered without a call. */
+    public boolean allCached(List<RegistryCredential> credentials) {
+        for (RegistryCredential c : credentials) {
+            if (cached(c) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The fresh cached read, or a new read from the API server (blocking). Never throws. */
+    public Read read(RegistryCredential credential) {
+        Read hit = cached(credential);
+        return hit != null ? hit : refresh(credential);
+    }
+
+    /** Reads the source from the API server now and caches the answer, found or not. Never throws. */
+    public Read refresh(RegistryCredential credential) {
+        String what = "secret " + credential.source();
+        Read read;
+        try {
+            Secret s = api.get(credential.existingSecretNamespace(), credential.existingSecret());
+            read = s == null
+                    ? new Read(null, "source " + what + " does not exist; create it (kubectl create secret docker-registry "
+                    + credential.existingSecret() + " -n " + credential.existingSecretNamespace() + " ...) or fix "
+                    + credential.path() + " in the policy")
+                    : new Read(toSource(s), null);
+        } catch (RuntimeException e) {
+            read = new Read(null, ApiProblems.describe(e, "get", what, credential.existingSecretNamespace()));
+            LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
+        }
+        cache.put(credential.source(), new Entry(read, clock.getAsLong() + ttlNanos));
+        return read;
+    }
+
+    /** Forgets a source, so the next review reads it again (the sync loop calls this when it sees a change). */
+    public void invalidate(String sourceRef) {
+        cache.remove(sourceRef);
+    }
+
+    /** Adapter for the pure evaluator: cached reads only when {@code blocking} is false. */
+    public SourceRegistries registries(boolean blocking) {
+        return credential -> {
+            Read r = blocking ? read(credential) : cached(credential);
+            if (r == null) {
+                return SourceRegistries.Lookup.unavailable("source secret " + credential.source() + " is not loaded yet");
+            }
+            if (!r.found()) {
+                return SourceRegistries.Lookup.unavailable(r.problem());
+            }
+            if (r.secret().registriesProblem() != null) {
+                return SourceRegistries.Lookup.unavailable(r.secret().registriesProblem());
+            }
+            return SourceRegistries.Lookup.found(r.secret().registries());
+        };
+    }
+
+    static SourceSecret toSource(Secret s) {
+        String ns = s.getMetadata().getNamespace();
+        String name = s.getMetadata().getName();
+        List<RegistryPattern> registries = List.of();
+        String problem = null;
+        try {
+            registries = DockerConfig.registries(s.getType(), s.getData());
+        } catch (IllegalArgumentException e) {
+            problem = "source secret " + ns + "/" + name + " " + e.getMessage();
+        }
+        return new SourceSecret(ns, name, s.getType(), s.getData(), ContentHash.of(s.getType(), s.getData()), registries, problem);
+    }
+}
