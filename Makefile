@@ -1,0 +1,43 @@
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+MVN ?= ./mvnw -B
+# Namespace the dev certificate is valid for (pullsecret-injector.<NAMESPACE>.svc).
+NAMESPACE ?= pullsecret-injector
+# Policy used by `make run`.
+POLICY ?= examples/policy.yaml
+IMAGE ?= pullsecret-injector:dev
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: run
+run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY)
+	$(MVN) -q package -DskipTests
+	INJECTOR_POLICY_FILE=$${INJECTOR_POLICY_FILE:-$(POLICY)} java -jar target/quarkus-app/quarkus-run.jar
+
+.PHONY: test
+test: ## Run the whole test suite
+	$(MVN) verify
+
+.PHONY: certs
+certs: ## Write a dev CA and server certificate to certs/ (NAMESPACE=... sets the service name)
+	scripts/dev-certs.sh certs $(NAMESPACE)
+
+certs/tls.crt:
+	scripts/dev-certs.sh certs $(NAMESPACE)
+
+.PHONY: package
+package: ## Build target/quarkus-app (the runnable application)
+	$(MVN) package -DskipTests
+
+.PHONY: image
+image: package ## Build the container image $(IMAGE) (needs a container engine)
+	docker build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
+
+.PHONY: clean
+clean: ## Remove build output
+	$(MVN) -q clean
