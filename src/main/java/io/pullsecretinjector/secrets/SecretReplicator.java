@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.config.InjectorConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -34,6 +35,7 @@ public class SecretReplicator {
     private final Map<String, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
     private final Map<CopyResult, io.micrometer.core.instrument.Counter> counters = new EnumMap<>(CopyResult.class);
 
+    @Inject
     public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry) {
         this(api, config.cacheTtl(), System::nanoTime, registry);
     }

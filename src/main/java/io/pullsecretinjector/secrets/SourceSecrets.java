@@ -7,6 +7,7 @@ import io.pullsecretinjector.policy.RegistryCredential;
 import io.pullsecretinjector.policy.RegistryPattern;
 import io.pullsecretinjector.policy.SourceRegistries;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ public class SourceSecrets {
     private final LongSupplier clock;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
+    @Inject
     public SourceSecrets(SecretApi api, InjectorConfig config) {
         this(api, config.cacheTtl(), System::nanoTime);
     }
