@@ -14,9 +14,6 @@ import java.util.Locale;
  */
 public record RegistryPattern(String text, Glob host, String pathPrefix) {
 
-    /** The pattern that matches every image ({@code "*"} in the policy). */
-    public static final RegistryPattern EVERYTHING = new RegistryPattern("*", Glob.of("*"), "");
-
     /** Reads a pattern; URL schemes, trailing slashes and Docker's {@code /v1/} API suffix are dropped. */
     public static RegistryPattern parse(String text) {
         String s = text.trim();

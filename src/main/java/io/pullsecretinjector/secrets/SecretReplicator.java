@@ -92,19 +92,25 @@ public class SecretReplicator {
             outcome = reconcile(namespace, name, source);
         } catch (RuntimeException e) {
             outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, verbOf(e), "secret " + namespace + "/" + name, namespace));
-        } finally {
+        } catch (Error e) {
+            // never leave followers waiting on a future nobody completes
+            mine.completeExceptionally(e);
             inFlight.remove(key, mine);
+            throw e;
         }
-        mine.complete(outcome);
-        counters.get(outcome.result()).increment();
+        // remember before releasing followers, so a late arrival finds the answer instead of reconciling again
         if (outcome.result() == CopyResult.FAILED) {
             known.remove(key);
-            LOG.warnf("namespace=%s secret=%s source=%s action=ensure result=failed reason=%s", namespace, name, source.ref(), outcome.warning());
         } else {
             known.put(key, new Known(outcome, source.hash(), clock.getAsLong() + ttlNanos));
-            if (outcome.result() != CopyResult.UNCHANGED) {
-                LOG.infof("namespace=%s secret=%s source=%s action=ensure result=%s", namespace, name, source.ref(), outcome.result().name().toLowerCase());
-            }
+        }
+        mine.complete(outcome);
+        inFlight.remove(key, mine);
+        counters.get(outcome.result()).increment();
+        if (outcome.result() == CopyResult.FAILED) {
+            LOG.warnf("namespace=%s secret=%s source=%s action=ensure result=failed reason=%s", namespace, name, source.ref(), outcome.warning());
+        } else if (outcome.result() != CopyResult.UNCHANGED) {
+            LOG.infof("namespace=%s secret=%s source=%s action=ensure result=%s", namespace, name, source.ref(), outcome.result().name().toLowerCase());
         }
         return outcome;
     }

@@ -1,0 +1,31 @@
+package io.pullsecretinjector.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The policy and patch code stays pure: model classes at most, never the Kubernetes client. */
+@AnalyzeClasses(packages = "io.pullsecretinjector", importOptions = ImportOption.DoNotIncludeTests.class)
+class PureCoreTest {
+
+    @ArchTest
+    static final ArchRule policyAndPatchNeverUseTheKubernetesClient = noClasses()
+            .that().resideInAnyPackage("io.pullsecretinjector.policy..", "io.pullsecretinjector.patch..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
+            .because("the decision and the patch must be testable and reusable offline, without an API server");
+
+    @ArchTest
+    static final ArchRule patchCodeDependsOnNothingButJackson = noClasses()
+            .that().resideInAnyPackage("io.pullsecretinjector.patch..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.pullsecretinjector.secrets..", "io.pullsecretinjector.admission..")
+            .because("building a JSON Patch needs only the names to add");
+
+    @ArchTest
+    static final ArchRule admissionTalksToTheApiOnlyThroughSecrets = noClasses()
+            .that().resideInAnyPackage("io.pullsecretinjector.admission..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
+            .because("API access comes in through the narrow interfaces of the secrets package");
+}

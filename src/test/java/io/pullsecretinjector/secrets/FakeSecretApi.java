@@ -1,0 +1,68 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** An in-memory {@link SecretApi} that records every call and can be told to fail. */
+public class FakeSecretApi implements SecretApi {
+
+    /** Every call, as {@code "get ns/name"}, {@code "create ns/name"}, {@code "update ns/name"}. */
+    public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    public final Map<String, Secret> secrets = new ConcurrentHashMap<>();
+    /** When set, called before each call with its description; a non-null code makes the call fail with it. */
+    public volatile Function<String, Integer> failWith = call -> null;
+    private long version = 1;
+
+    public FakeSecretApi put(Secret secret) {
+        Secret s = new SecretBuilder(secret).editOrNewMetadata().withResourceVersion(Long.toString(version++)).endMetadata().build();
+        secrets.put(key(s), s);
+        return this;
+    }
+
+    @Override
+    public Secret get(String namespace, String name) {
+        record("get " + namespace + "/" + name);
+        return secrets.get(namespace + "/" + name);
+    }
+
+    @Override
+    public synchronized Secret create(Secret secret) {
+        record("create " + key(secret));
+        if (secrets.containsKey(key(secret))) {
+            throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("AlreadyExists").build());
+        }
+        put(secret);
+        return secrets.get(key(secret));
+    }
+
+    @Override
+    public synchronized Secret update(Secret secret) {
+        record("update " + key(secret));
+        Secret current = secrets.get(key(secret));
+        if (current == null || !current.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
+            throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("Conflict").build());
+        }
+        put(secret);
+        return secrets.get(key(secret));
+    }
+
+    private void record(String call) {
+        calls.add(call);
+        Integer code = failWith.apply(call);
+        if (code != null) {
+            throw new KubernetesClientException(new StatusBuilder().withCode(code).withMessage("injected " + code).build());
+        }
+    }
+
+    static String key(Secret s) {
+        return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+    }
+}
