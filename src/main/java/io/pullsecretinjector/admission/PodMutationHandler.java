@@ -17,6 +17,7 @@ import io.pullsecretinjector.secrets.CopyOutcome;
 import io.pullsecretinjector.secrets.CopyResult;
 import io.pullsecretinjector.secrets.SecretReplicator;
 import io.pullsecretinjector.secrets.SourceSecrets;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -38,6 +39,8 @@ import org.jboss.logging.Logger;
  * thread with no API call; otherwise the work moves to the API thread pool and the answer goes
  * out within {@code injector.api-budget}, with whatever was ready by then.
  */
+// created at startup so its metrics exist before the first review
+@Startup
 @ApplicationScoped
 public class PodMutationHandler {
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.config.InjectorConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import org.jboss.logging.Logger;
  * later Pods in the namespace are answered with no API call, and lets concurrent first Pods of a
  * namespace share one reconcile.
  */
+// created at startup so its metrics exist before the first review
+@Startup
 @ApplicationScoped
 public class SecretReplicator {
 
