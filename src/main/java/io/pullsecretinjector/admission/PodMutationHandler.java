@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.patch.ImagePullSecretsPatch;
+import io.pullsecretinjector.patch.ImageRewritePatch;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
@@ -252,9 +253,11 @@ public class PodMutationHandler {
                     warnings.add(WARNING_PREFIX + (outcome.result().usable() ? "" : "credential " + target + " not injected: ") + outcome.warning());
                 }
             }
-            List<PatchOperation> ops = ImagePullSecretsPatch.operations(pod.imagePullSecrets(), names);
+            List<PatchOperation> ops = new ArrayList<>(ImageRewritePatch.operations(pod, d.rewrites()));
+            ops.addAll(ImagePullSecretsPatch.operations(pod.imagePullSecrets(), names));
             ReviewOutcome outcome = timedOut && late ? ReviewOutcome.TIMEOUT : ops.isEmpty() ? ReviewOutcome.UNCHANGED : ReviewOutcome.PATCHED;
-            String detail = names.isEmpty() ? "no credential added" : "imagePullSecrets " + names;
+            String detail = (names.isEmpty() ? "no credential added" : "imagePullSecrets " + names)
+                    + (d.rewrites().isEmpty() ? "" : ", " + d.rewrites().size() + " image(s) rewritten");
             return new Answer(outcome, AdmissionResponses.patched(request.uid(), ops, warnings), detail);
         }
     }

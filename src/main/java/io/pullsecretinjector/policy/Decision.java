@@ -9,17 +9,29 @@ import java.util.List;
  * @param skipReason why the whole Pod is left alone, or null when it was evaluated
  * @param applied    the credentials whose copy must be in the namespace and referenced by the Pod
  * @param notApplied the other credentials, each with its reason
+ * @param rewrites   the images moved to a mirror by {@code imageRewrites}, decided before the credentials
  */
-public record Decision(String skipReason, List<Match> applied, List<Miss> notApplied) {
+public record Decision(String skipReason, List<Match> applied, List<Miss> notApplied, List<Rewrite> rewrites) {
 
     public Decision {
         applied = List.copyOf(applied);
         notApplied = List.copyOf(notApplied);
+        rewrites = List.copyOf(rewrites);
     }
 
     /** A whole-Pod skip. */
     public static Decision skipped(String reason) {
-        return new Decision(reason, List.of(), List.of());
+        return new Decision(reason, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * One image moved to a mirror.
+     *
+     * @param container the container and its original image
+     * @param image     the new image reference
+     * @param rule      the rule that matched
+     */
+    public record Rewrite(PodFacts.ContainerImage container, String image, ImageRewrite rule) {
     }
 
     public boolean isSkipped() {

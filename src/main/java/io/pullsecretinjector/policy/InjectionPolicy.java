@@ -10,11 +10,13 @@ import java.util.List;
  * @param excludeNamespaces   namespaces never served (globs); wins over {@code includeNamespaces}
  * @param includeNamespaces   namespaces served (globs)
  * @param registryCredentials the credentials, in policy order
+ * @param imageRewrites       mirror rules, in policy order (the first match wins)
  */
 public record InjectionPolicy(
         List<Glob> excludeNamespaces,
         List<Glob> includeNamespaces,
-        List<RegistryCredential> registryCredentials) {
+        List<RegistryCredential> registryCredentials,
+        List<ImageRewrite> imageRewrites) {
 
     /** The only apiVersion this build reads. */
     public static final String API_VERSION = "pullsecret-injector.io/v1alpha1";
@@ -29,5 +31,11 @@ public record InjectionPolicy(
         excludeNamespaces = List.copyOf(excludeNamespaces);
         includeNamespaces = List.copyOf(includeNamespaces);
         registryCredentials = List.copyOf(registryCredentials);
+        imageRewrites = List.copyOf(imageRewrites);
     }
+
+    /** The annotation a Pod sets to {@code "false"} to keep its images as written. */
+    public static final String REWRITE_ANNOTATION = "pullsecret-injector.io/rewrite";
+    /** Where the original images of rewritten containers are recorded: a JSON map container name to image. */
+    public static final String ORIGINAL_IMAGES_ANNOTATION = "pullsecret-injector.io/original-images";
 }

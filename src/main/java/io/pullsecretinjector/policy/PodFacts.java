@@ -76,6 +76,24 @@ public record PodFacts(
         return new PodFacts(metadata.path("name").asText(""), metadata.path("generateName").asText(""), annotations, images, secrets);
     }
 
+    /** The same Pod with some containers' images replaced (keyed by the original entry). */
+    public PodFacts withImages(Map<ContainerImage, String> replaced) {
+        if (replaced.isEmpty()) {
+            return this;
+        }
+        List<ContainerImage> out = new ArrayList<>(images.size());
+        for (ContainerImage c : images) {
+            String image = replaced.get(c);
+            out.add(image == null ? c : new ContainerImage(c.field(), c.index(), c.container(), image));
+        }
+        return new PodFacts(name, generateName, annotations, out, imagePullSecrets);
+    }
+
+    /** True when the Pod asked to keep its images as written. */
+    public boolean rewriteOptedOut() {
+        return "false".equalsIgnoreCase(annotations.getOrDefault(InjectionPolicy.REWRITE_ANNOTATION, "").trim());
+    }
+
     /** The name to show in logs and messages: the name, else {@code generateName*}, else {@code (unnamed)}. */
     public String displayName() {
         if (!name.isEmpty()) {

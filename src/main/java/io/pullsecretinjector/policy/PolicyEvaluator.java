@@ -1,7 +1,9 @@
 package io.pullsecretinjector.policy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides, for one Pod in one namespace, which credentials of the policy apply. Pure: the only
@@ -32,6 +34,13 @@ public final class PolicyEvaluator {
         if (pod.optedOut()) {
             return Decision.skipped("the Pod has annotation " + PodFacts.INJECT_ANNOTATION + ": \"false\"");
         }
+        List<Decision.Rewrite> rewrites = rewrites(policy, namespace, pod);
+        if (!rewrites.isEmpty()) {
+            Map<PodFacts.ContainerImage, String> moved = new HashMap<>();
+            rewrites.forEach(r -> moved.put(r.container(), r.image()));
+            // credentials are chosen for the images the Pod will really pull: the mirror's
+            pod = pod.withImages(moved);
+        }
         List<Decision.Match> applied = new ArrayList<>();
         List<Decision.Miss> notApplied = new ArrayList<>();
         for (RegistryCredential credential : policy.registryCredentials()) {
@@ -57,7 +66,21 @@ public final class PolicyEvaluator {
                 notApplied.add(new Decision.Miss(credential, "no image of the Pod comes from " + describe(registries), false));
             }
         }
-        return new Decision(null, applied, notApplied);
+        return new Decision(null, applied, notApplied, rewrites);
+    }
+
+    private static List<Decision.Rewrite> rewrites(InjectionPolicy policy, String namespace, PodFacts pod) {
+        if (policy.imageRewrites().isEmpty() || pod.rewriteOptedOut()) {
+            return List.of();
+        }
+        List<Decision.Rewrite> out = new ArrayList<>();
+        for (PodFacts.ContainerImage c : pod.images()) {
+            ImageRewriter.Result r = ImageRewriter.rewrite(policy.imageRewrites(), namespace, c.image());
+            if (r != null) {
+                out.add(new Decision.Rewrite(c, r.image(), r.rule()));
+            }
+        }
+        return out;
     }
 
     private static Decision.Match matchImage(RegistryCredential credential, List<RegistryPattern> registries, PodFacts pod) {

@@ -18,12 +18,14 @@ import java.util.regex.Pattern;
  */
 public final class PolicyParser {
 
-    static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials");
+    static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials", "imageRewrites");
+    static final Set<String> REWRITE_FIELDS = Set.of("from", "to", "excludeNamespaces");
     static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
     private static final Pattern NAMESPACE_GLOB = Pattern.compile("[a-z0-9*?-]{1,63}");
+    private static final Pattern MIRROR_PREFIX = Pattern.compile("[a-z0-9.-]+(:[0-9]{1,5})?(/([a-z0-9._-]|\\{registry\\})+)*");
     private static final Pattern REGISTRY_GLOB = Pattern.compile("(?i)([a-z]+://)?[a-z0-9*?.:\\[\\]-]+(/[a-z0-9*?._/-]*)?");
 
     private static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
@@ -61,10 +63,11 @@ public final class PolicyParser {
         List<Glob> exclude = namespaceGlobs(root, "excludeNamespaces", "", InjectionPolicy.DEFAULT_EXCLUDE_NAMESPACES, errors);
         List<Glob> include = namespaceGlobs(root, "includeNamespaces", "", InjectionPolicy.DEFAULT_INCLUDE_NAMESPACES, errors);
         List<RegistryCredential> credentials = credentials(root.get("registryCredentials"), errors);
+        List<ImageRewrite> rewrites = rewrites(root.get("imageRewrites"), errors);
         if (!errors.list.isEmpty()) {
             return new PolicyParseResult(null, errors.list);
         }
-        return new PolicyParseResult(new InjectionPolicy(exclude, include, credentials), List.of());
+        return new PolicyParseResult(new InjectionPolicy(exclude, include, credentials, rewrites), List.of());
     }
 
     private List<RegistryCredential> credentials(JsonNode node, Errors errors) {
@@ -106,6 +109,43 @@ public final class PolicyParser {
             List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
             if (secret != null && secretNamespace != null && target != null) {
                 out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude));
+            }
+        }
+        return out;
+    }
+
+    private List<ImageRewrite> rewrites(JsonNode node, Errors errors) {
+        List<ImageRewrite> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            errors.add("imageRewrites", "must be a list of rules with from and to, not a " + typeName(node));
+            return out;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String path = "imageRewrites[" + i + "]";
+            JsonNode item = node.get(i);
+            if (!item.isObject()) {
+                errors.add(path, "must be a mapping with from and to, not a " + typeName(item));
+                continue;
+            }
+            unknownFields(item, path + ".", REWRITE_FIELDS, errors);
+            String from = requiredString(item, "from", path + ".", errors);
+            if (from != null && (!REGISTRY_GLOB.matcher(from).matches() || from.equals("*"))) {
+                errors.add(path + ".from", "\"" + from + "\" is not a registry to rewrite; write a host such as docker.io, "
+                        + "a glob such as *.gcr.io, or a host with a path prefix such as docker.io/library");
+                from = null;
+            }
+            String to = requiredString(item, "to", path + ".", errors);
+            if (to != null && !MIRROR_PREFIX.matcher(to).matches()) {
+                errors.add(path + ".to", "\"" + to + "\" is not a mirror location; write host[:port][/path] in lower case, "
+                        + "without a scheme, tag or trailing slash; {registry} stands for the original registry host");
+                to = null;
+            }
+            List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
+            if (from != null && to != null) {
+                out.add(new ImageRewrite(i, RegistryPattern.parse(from), to, exclude));
             }
         }
         return out;
