@@ -80,7 +80,8 @@ public final class ReviewCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MANIFEST", arity = "0..*", description = "Manifest files (YAML or JSON); - reads standard input.")
     List<String> manifests = new ArrayList<>();
 
-    InputStream stdin = System.in;
+    /** Standard input for {@code -}; tests replace it. */
+    static InputStream stdinOverride;
 
     @Override
     public Integer call() {
@@ -106,6 +107,7 @@ public final class ReviewCommand implements Callable<Integer> {
         List<Manifests.InputError> errors = new ArrayList<>();
         SourceSecretFiles sources = secrets.isEmpty() ? SourceSecretFiles.none() : Manifests.readSecrets(secrets, errors);
         Manifests read = new Manifests(namespace);
+        InputStream stdin = stdinOverride != null ? stdinOverride : System.in;
         manifests.forEach(m -> read.read(m, stdin));
         errors.addAll(read.errors());
         OfflineReview reviewer = new OfflineReview(parsed.policy(), injectorNamespace, sources);

@@ -60,6 +60,6 @@ final class TextReport {
     }
 
     private static void line(PrintWriter out, String label, String text) {
-        out.printf("  %-9s %s%n", label, text);
+        out.printf("  %-12s %s%n", label, text);
     }
 }
