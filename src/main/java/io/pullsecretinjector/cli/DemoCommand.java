@@ -132,7 +132,8 @@ public final class DemoCommand implements Callable<Integer> {
             row(out, "warnings", "none");
         }
         response.path("warnings").forEach(w -> row(out, "warning", w.asText()));
-        row(out, "Secrets in " + namespace, secretsIn(http, namespace));
+        out.printf("    Secrets now in %s:%n", namespace);
+        out.printf("        %s%n", secretsIn(http, namespace));
         out.println();
     }
 
@@ -175,7 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             lines.add(b.append(')').toString());
         }
-        return String.join("\n" + " ".repeat(24), lines);
+        return String.join("\n        ", lines);
     }
 
     /** Applies the {@code add} operations the webhook sends (a whole array, or one item appended with {@code -}). */

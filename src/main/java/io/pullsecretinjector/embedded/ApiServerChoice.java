@@ -41,8 +41,8 @@ public record ApiServerChoice(boolean embedded, String reason) {
         if (real != null) {
             return new ApiServerChoice(false, real);
         }
-        return new ApiServerChoice(true, "no Kubernetes API is configured (no KUBECONFIG, no ~/.kube/config, not in a cluster, "
-                + "no API server URL); set INJECTOR_EMBEDDED_API=never to refuse the embedded one");
+        return new ApiServerChoice(true, "no Kubernetes API is configured: no KUBECONFIG, no ~/.kube/config, not in a cluster, "
+                + "no API server URL; INJECTOR_EMBEDDED_API=never refuses the embedded one");
     }
 
     /** The same decision from this process's environment. */

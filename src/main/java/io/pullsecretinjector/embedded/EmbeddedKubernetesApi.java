@@ -84,8 +84,8 @@ public class EmbeddedKubernetesApi {
     void onStart(@Observes @Priority(1) StartupEvent event) {
         if (active()) {
             String at = url();
-            LOG.infof("Kubernetes API: EMBEDDED in-memory API at %s (%s), seeded from %s. Nothing is sent to a real cluster.",
-                    at, choice().reason(), config.embeddedApiSeed());
+            LOG.infof("Kubernetes API: EMBEDDED in-memory API at %s, seeded from %s; nothing is sent to a real cluster. Why: %s",
+                    at, config.embeddedApiSeed(), choice().reason());
         } else {
             String master;
             try {
@@ -93,7 +93,7 @@ public class EmbeddedKubernetesApi {
             } catch (RuntimeException e) {
                 master = "(could not be read: " + e.getMessage() + ")";
             }
-            LOG.infof("Kubernetes API: %s (%s); the embedded API is not started", master, choice().reason());
+            LOG.infof("Kubernetes API: %s; the embedded API is not started. Why: %s", master, choice().reason());
         }
     }
 
