@@ -9,6 +9,11 @@ NAMESPACE ?= pullsecret-injector
 # Policy used by `make run`.
 POLICY ?= examples/policy.yaml
 IMAGE ?= pullsecret-injector:dev
+# Manifests for `make review` (Pods, Deployments, ... ; YAML with many documents, or JSON).
+POD ?= examples/workloads.yaml
+# Source Secret manifests for `make review` (a file or a directory).
+SECRETS ?= examples/embedded-api
+JAR := target/quarkus-app/quarkus-run.jar
 
 .PHONY: help
 help: ## List the targets
@@ -18,6 +23,17 @@ help: ## List the targets
 run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY)
 	$(MVN) -q package -DskipTests
 	INJECTOR_POLICY_FILE=$${INJECTOR_POLICY_FILE:-$(POLICY)} java -jar target/quarkus-app/quarkus-run.jar
+
+.PHONY: demo
+demo: $(JAR) ## Send the example reviews to the server of `make run` (second terminal) and show what it did
+	java -jar $(JAR) demo
+
+.PHONY: review
+review: $(JAR) ## Offline: what the webhook would do to POD=file.yaml under $(POLICY) (no server, no cluster)
+	java -jar $(JAR) review --policy $(POLICY) --secrets $(SECRETS) $(POD)
+
+$(JAR):
+	$(MVN) -q package -DskipTests
 
 .PHONY: test
 test: ## Run the whole test suite

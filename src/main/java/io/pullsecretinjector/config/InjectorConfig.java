@@ -61,6 +61,31 @@ public interface InjectorConfig {
     @WithDefault("admit")
     InternalErrorPolicy internalErrorPolicy();
 
+    /**
+     * Whether to start an embedded in-memory Kubernetes API and use it instead of a real one
+     * ({@code INJECTOR_EMBEDDED_API}): {@code auto} starts it only when no API is configured (no
+     * {@code KUBECONFIG}, no {@code ~/.kube/config}, not in a cluster, no API server URL), so
+     * {@code make run} works on a laptop and a real cluster is never shadowed; {@code always} and
+     * {@code never} force the choice. See {@code io.pullsecretinjector.embedded.ApiServerChoice}.
+     */
+    @WithDefault("auto")
+    EmbeddedApiMode embeddedApi();
+
+    /**
+     * Directory of YAML manifests (Namespaces, Secrets, ConfigMaps) the embedded API starts with
+     * ({@code INJECTOR_EMBEDDED_API_SEED}); relative to the working directory. Ignored when the
+     * embedded API is not used; a missing directory starts it empty, with a warning.
+     */
+    @WithDefault("examples/embedded-api")
+    String embeddedApiSeed();
+
+    /** See {@link #embeddedApi()}. */
+    enum EmbeddedApiMode {
+        auto,
+        always,
+        never
+    }
+
     /** See {@link #internalErrorPolicy()}. */
     enum InternalErrorPolicy {
         admit,

@@ -1,0 +1,65 @@
+package io.pullsecretinjector.cli;
+
+import io.pullsecretinjector.policy.Decision;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** The human-readable output of {@code review}. */
+final class TextReport {
+
+    private TextReport() {
+    }
+
+    static void print(PrintWriter out, List<ReviewCommand.Reviewed> reviewed, List<Manifests.Skipped> skipped) {
+        int patched = 0;
+        for (ReviewCommand.Reviewed r : reviewed) {
+            Manifests.Target t = r.target();
+            OfflineReview.Result res = r.result();
+            String where = t.podPath().equals("(document)") || t.podPath().equals("request.object") ? ""
+                    : ", Pod template " + t.podPath() + " (every Pod it creates)";
+            out.printf("%s %s/%s%s  [%s]%n", t.kind(), t.namespace(), t.name(), where, t.source());
+            Decision d = res.decision();
+            if (d.isSkipped()) {
+                line(out, "skipped", "the whole Pod: " + d.skipReason());
+            } else {
+                for (Decision.Match m : d.applied()) {
+                    if (res.sourceMissing().stream().anyMatch(x -> x.credential() == m.credential())) {
+                        continue;
+                    }
+                    line(out, "applies", m.credential().targetSecretName() + ": image " + m.image() + " comes from " + m.registry().text()
+                            + " (" + m.credential().path() + ", source " + m.credential().source() + ")");
+                }
+                for (Decision.Miss m : d.notApplied()) {
+                    line(out, "skipped", m.credential().targetSecretName() + ": " + m.reason());
+                }
+                for (Decision.Miss m : res.sourceMissing()) {
+                    line(out, "skipped", m.credential().targetSecretName() + ": " + m.reason());
+                }
+                if (d.applied().isEmpty() && d.notApplied().isEmpty()) {
+                    line(out, "skipped", "the policy has no registry credentials");
+                }
+            }
+            line(out, "patch", res.patch().isEmpty() ? "none" : ReviewCommand.patchJson(res.patch()).toString());
+            line(out, "result", "imagePullSecrets: " + (res.imagePullSecrets().isEmpty() ? "(none)" : String.join(", ", res.imagePullSecrets()))
+                    + (res.added().isEmpty() ? "" : "  (added " + String.join(", ", res.added()) + ")"));
+            for (String w : res.warnings()) {
+                line(out, "warning", w);
+            }
+            out.println();
+            if (!res.patch().isEmpty()) {
+                patched++;
+            }
+        }
+        for (Manifests.Skipped s : skipped) {
+            out.printf("%s  [%s]%n", s.what(), s.source());
+            line(out, "not reviewed", s.reason());
+            out.println();
+        }
+        out.printf("%d Pod(s) reviewed: %d patched, %d unchanged%s%n", reviewed.size(), patched, reviewed.size() - patched,
+                skipped.isEmpty() ? "" : "; " + skipped.size() + " document(s) not reviewed");
+    }
+
+    private static void line(PrintWriter out, String label, String text) {
+        out.printf("  %-12s %s%n", label, text);
+    }
+}
