@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class PolicyParser {
 
     static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials");
-    static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces");
+    static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces",
+            "eager", "prune");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
@@ -104,8 +105,10 @@ public final class PolicyParser {
             }
             List<RegistryPattern> registries = registries(item, path + ".", errors);
             List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
+            boolean eager = optionalBoolean(item, "eager", path + ".", errors);
+            boolean prune = optionalBoolean(item, "prune", path + ".", errors);
             if (secret != null && secretNamespace != null && target != null) {
-                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude));
+                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude, eager, prune));
             }
         }
         return out;
@@ -188,6 +191,19 @@ public final class PolicyParser {
     private static String optionalString(JsonNode node, String field, String prefix, Errors errors) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : string(v, prefix + field, errors);
+    }
+
+    /** An optional true/false field, false when absent. YAML's yes/no and quoted "true" are refused, so the intent is never guessed. */
+    private static boolean optionalBoolean(JsonNode node, String field, String prefix, Errors errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            errors.add(prefix + field, "must be true or false, not a " + typeName(v) + (v.isTextual() ? " (remove the quotes)" : ""));
+            return false;
+        }
+        return v.booleanValue();
     }
 
     private static String string(JsonNode v, String path, Errors errors) {
