@@ -193,7 +193,7 @@ public final class PolicyParser {
         return v == null || v.isNull() ? null : string(v, prefix + field, errors);
     }
 
-    /** An optional true/false field, false when absent. YAML's yes/no and quoted "true" are refused, so the intent is never guessed. */
+    /** An optional true/false field, false when absent. A quoted "true" is refused rather than guessed (YAML 1.1's bare yes/no are booleans). */
     private static boolean optionalBoolean(JsonNode node, String field, String prefix, Errors errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
