@@ -43,8 +43,14 @@ public final class CopyPlan {
      * @param serves    true when the credential applies to the namespace (included, not excluded)
      * @param eager     create the copy without waiting for a Pod
      * @param prune     delete our copy where the credential no longer applies
+     * @param wasThere  the loop saw our copy here before, so one missing now was deleted by hand and is restored
      */
-    public record Desired(String sourceRef, SourceSecret source, boolean serves, boolean eager, boolean prune) {
+    public record Desired(String sourceRef, SourceSecret source, boolean serves, boolean eager, boolean prune, boolean wasThere) {
+
+        /** What the policy wants, for a copy the loop has not seen before. */
+        public Desired(String sourceRef, SourceSecret source, boolean serves, boolean eager, boolean prune) {
+            this(sourceRef, source, serves, eager, prune, false);
+        }
     }
 
     private CopyPlan() {
@@ -66,7 +72,10 @@ public final class CopyPlan {
             if (want.source() == null) {
                 return noop("no copy, and the source " + want.sourceRef() + " does not exist");
             }
-            return want.eager() ? new Step(Action.CREATE, "eager: the namespace is served and has no copy")
+            if (want.eager()) {
+                return new Step(Action.CREATE, "eager: the namespace is served and has no copy");
+            }
+            return want.wasThere() ? new Step(Action.CREATE, "restore: the copy was deleted, but Pods here may still need it")
                     : noop("no copy; made when a Pod needs it (eager is off)");
         }
         if (!ManagedCopy.isOurs(actual, want.sourceRef())) {

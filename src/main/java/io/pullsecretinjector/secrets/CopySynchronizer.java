@@ -169,7 +169,7 @@ public class CopySynchronizer {
         runs.computeIfAbsent(kind, k -> Counter.builder("pullsecret_injector_sync_runs").description("Sync passes run, by kind")
                 .tag("kind", k).register(registry)).increment();
         long start = System.nanoTime();
-        List<String> nss = onlyNamespace != null ? List.of(onlyNamespace) : new ArrayList<>(namespaces.get());
+        List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
         int[] counts = new int[3];
         for (RegistryCredential c : p.registryCredentials()) {
@@ -184,7 +184,8 @@ public class CopySynchronizer {
             for (String ns : nss) {
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
                 SourceState now = sources.getOrDefault(c.source(), src);
-                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, CopyPlan.serves(p, c, ns, injectorNamespace), c.eager(), c.prune());
+                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, CopyPlan.serves(p, c, ns, injectorNamespace), c.eager(),
+                        c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
                 one(want, ns, c.targetSecretName(), counts);
             }
         }
@@ -247,6 +248,7 @@ public class CopySynchronizer {
         } catch (Stopped e) {
             throw e;
         } catch (KubernetesClientException e) {
+            checkLeading(); // a call cut short by the loop stopping is no failure
             counts[2]++;
             failures.increment();
             String verb = action == CopyPlan.Action.NOOP ? "get" : action == CopyPlan.Action.CREATE ? "create"

@@ -61,6 +61,8 @@ class SyncCopyPlanTest {
                 row("a stale copy of ours is updated", serves(SOURCE, false, false), ourCopy(OLD_SOURCE), Action.UPDATE),
                 row("a missing copy is created when the credential is eager", serves(SOURCE, true, false), null, Action.CREATE),
                 row("a missing copy waits for a Pod when the credential is not eager", serves(SOURCE, false, false), null, Action.NOOP),
+                row("a copy deleted by hand is restored when the loop had seen it", new Desired(REF, SOURCE, true, false, false, true), null, Action.CREATE),
+                row("a copy deleted by hand is not restored where the namespace is no longer served", new Desired(REF, SOURCE, false, false, false, true), null, Action.NOOP),
                 row("nothing is created when the source does not exist", serves(null, true, false), null, Action.NOOP),
                 row("a copy is kept as it is when the source is deleted", serves(null, false, true), ourCopy(OLD_SOURCE), Action.NOOP),
                 row("a user's Secret of the same name is never updated", serves(SOURCE, true, true), usersSecret(), Action.NOOP),
