@@ -20,9 +20,9 @@ public interface SecretApi {
     Secret update(Secret secret);
 
     /**
-     * Deletes the Secret only if it is still the very object given (its uid and resourceVersion),
-     * so a Secret replaced or changed meanwhile is never deleted: a 409 says so. Returns false
-     * when it was already gone.
+     * Deletes the Secret only if it is still at the resourceVersion given (a precondition), so a
+     * Secret replaced or changed meanwhile is never deleted: a 409 says so. Returns false when it
+     * was already gone.
      */
     default boolean delete(Secret secret) {
         throw new UnsupportedOperationException("this SecretApi does not delete");

@@ -149,8 +149,9 @@ class SyncLoopTest {
     void aSourceDeletedAndRecreatedIsPickedUpAgainAndItsCopiesStayMeanwhile() {
         Secret v1 = putSource("rotating", "token-before-delete");
         applyPolicy(policy(ROTATING, "\"excluded-*\""));
-        await("the source is seen", Duration.ofSeconds(10), () -> sync.loop().synchronizer() != null && data("rot-1", "rotating").equals(config("token-before-delete")));
         copyAsAdmissionDoes(v1, "recreate-1", "rotating");
+        copyAsAdmissionDoes(v1, "recreate-2", "rotating");
+        awaitFullPasses(2);
 
         client.secrets().inNamespace(SOURCES).withName("rotating").delete();
         await("the missing source is reported", Duration.ofSeconds(10), () -> gauge("pullsecret_injector_sources_missing") >= 1);
@@ -160,7 +161,7 @@ class SyncLoopTest {
         putSource("rotating", "token-recreated");
 
         await("the recreated source's content is in every copy", Duration.ofSeconds(10),
-                () -> data("recreate-1", "rotating").equals(config("token-recreated")) && data("rot-2", "rotating").equals(config("token-recreated")));
+                () -> data("recreate-1", "rotating").equals(config("token-recreated")) && data("recreate-2", "rotating").equals(config("token-recreated")));
         assertThat(gauge("pullsecret_injector_sources_missing")).isZero();
     }
 
