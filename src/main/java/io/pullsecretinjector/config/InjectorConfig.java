@@ -86,6 +86,61 @@ public interface InjectorConfig {
         never
     }
 
+    /**
+     * Keep copies true after admission ({@code INJECTOR_SYNC}): watch the source Secrets, update
+     * copies when a source changes, create eager copies, prune, resync. Off only for tests and
+     * local runs that must make no background API calls.
+     */
+    @WithDefault("true")
+    boolean sync();
+
+    /**
+     * How often the sync loop re-checks every copy even with no event ({@code INJECTOR_RESYNC_PERIOD}):
+     * repairs a copy deleted by hand or an event lost in a watch gap. One pass costs one GET per
+     * namespace and credential, paced by {@link #syncQps()}.
+     */
+    @WithDefault("10m")
+    Duration resyncPeriod();
+
+    /**
+     * Steady rate of the sync loop's API calls, per second ({@code INJECTOR_SYNC_QPS}), so a
+     * rotation across thousands of namespaces does not flood the API server. Admission calls are
+     * not paced (they are bounded by {@link #apiBudget()}).
+     */
+    @WithDefault("20")
+    double syncQps();
+
+    /** Calls the sync loop may make at once above {@link #syncQps()} after a quiet spell ({@code INJECTOR_SYNC_BURST}). */
+    @WithDefault("40")
+    int syncBurst();
+
+    /**
+     * Elect one replica to run the sync loop ({@code INJECTOR_LEADER_ELECTION}); every replica
+     * serves admission either way. Off makes this replica run the loop unconditionally: for local
+     * runs and tests with one replica only.
+     */
+    @WithDefault("true")
+    boolean leaderElection();
+
+    /** The coordination.k8s.io Lease in {@link #namespace()} that elects the leader ({@code INJECTOR_LEADER_LEASE}). */
+    @WithDefault("pullsecret-injector-leader")
+    String leaderLease();
+
+    /**
+     * This replica's name in the Lease ({@code INJECTOR_LEADER_IDENTITY}); defaults to the Pod name
+     * ({@code HOSTNAME}), which is unique among replicas.
+     */
+    @WithDefault("${HOSTNAME:pullsecret-injector-local}")
+    String leaderIdentity();
+
+    /**
+     * How long a lease lasts without renewal ({@code INJECTOR_LEADER_LEASE_DURATION}): the longest
+     * time the loop can stand still after a leader dies without releasing it. Renewal is attempted
+     * every fifth of it, and a leader that cannot renew within two thirds of it stops its loop.
+     */
+    @WithDefault("15s")
+    Duration leaderLeaseDuration();
+
     /** See {@link #internalErrorPolicy()}. */
     enum InternalErrorPolicy {
         admit,

@@ -20,7 +20,8 @@ public final class PolicyParser {
 
     static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials", "imageRewrites");
     static final Set<String> REWRITE_FIELDS = Set.of("from", "to", "excludeNamespaces");
-    static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces");
+    static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces",
+            "eager", "prune");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
@@ -107,8 +108,10 @@ public final class PolicyParser {
             }
             List<RegistryPattern> registries = registries(item, path + ".", errors);
             List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
+            boolean eager = optionalBoolean(item, "eager", path + ".", errors);
+            boolean prune = optionalBoolean(item, "prune", path + ".", errors);
             if (secret != null && secretNamespace != null && target != null) {
-                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude));
+                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude, eager, prune));
             }
         }
         return out;
@@ -228,6 +231,19 @@ public final class PolicyParser {
     private static String optionalString(JsonNode node, String field, String prefix, Errors errors) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : string(v, prefix + field, errors);
+    }
+
+    /** An optional true/false field, false when absent. A quoted "true" is refused rather than guessed (YAML 1.1's bare yes/no are booleans). */
+    private static boolean optionalBoolean(JsonNode node, String field, String prefix, Errors errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            errors.add(prefix + field, "must be true or false, not a " + typeName(v) + (v.isTextual() ? " (remove the quotes)" : ""));
+            return false;
+        }
+        return v.booleanValue();
     }
 
     private static String string(JsonNode v, String path, Errors errors) {

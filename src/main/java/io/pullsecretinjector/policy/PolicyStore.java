@@ -2,8 +2,11 @@ package io.pullsecretinjector.policy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,6 +42,15 @@ public class PolicyStore {
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private final AtomicReference<Refusal> lastRefusal = new AtomicReference<>();
     private final AtomicLong refusals = new AtomicLong();
+    private final List<Consumer<Loaded>> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * Calls {@code listener} with every policy applied from now on, on the thread that applied it
+     * (keep it short: hand real work to another thread). A refused document calls nobody.
+     */
+    public void onApply(Consumer<Loaded> listener) {
+        listeners.add(listener);
+    }
 
     /** The policy in force, or null before the first valid one. */
     public Loaded current() {
@@ -59,9 +71,17 @@ public class PolicyStore {
     public PolicyParseResult apply(String document, String origin) {
         PolicyParseResult result = parser.parse(document);
         if (result.valid()) {
-            current.set(new Loaded(result.policy(), origin, Instant.now()));
+            Loaded loaded = new Loaded(result.policy(), origin, Instant.now());
+            current.set(loaded);
             lastRefusal.set(null);
             LOG.infof("policy loaded from %s: %d registry credential(s)", origin, result.policy().registryCredentials().size());
+            for (Consumer<Loaded> listener : listeners) {
+                try {
+                    listener.accept(loaded);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "a policy listener failed; the policy from %s is in force regardless", origin);
+                }
+            }
         } else {
             refuse(origin, result.describeErrors());
         }

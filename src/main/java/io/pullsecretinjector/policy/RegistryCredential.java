@@ -12,6 +12,8 @@ import java.util.List;
  * @param targetSecretName        name of the copy in each Pod namespace
  * @param registries              where it applies; empty means "the hosts in the Secret's auths"
  * @param excludeNamespaces       namespaces this credential never goes to, on top of the global ones
+ * @param eager                   also copy into every matching namespace as soon as it exists, not only when a Pod arrives
+ * @param prune                   delete the injector's copies when the credential leaves the policy or a namespace is excluded
  */
 public record RegistryCredential(
         int index,
@@ -19,11 +21,19 @@ public record RegistryCredential(
         String existingSecretNamespace,
         String targetSecretName,
         List<RegistryPattern> registries,
-        List<Glob> excludeNamespaces) {
+        List<Glob> excludeNamespaces,
+        boolean eager,
+        boolean prune) {
 
     public RegistryCredential {
         registries = List.copyOf(registries);
         excludeNamespaces = List.copyOf(excludeNamespaces);
+    }
+
+    /** A credential with the defaults {@code eager: false} and {@code prune: false}. */
+    public RegistryCredential(int index, String existingSecret, String existingSecretNamespace, String targetSecretName,
+                              List<RegistryPattern> registries, List<Glob> excludeNamespaces) {
+        this(index, existingSecret, existingSecretNamespace, targetSecretName, registries, excludeNamespaces, false, false);
     }
 
     /** {@code namespace/name} of the source Secret, as written in the copies' source annotation. */

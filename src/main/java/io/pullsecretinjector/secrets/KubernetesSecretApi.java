@@ -28,4 +28,11 @@ public class KubernetesSecretApi implements SecretApi {
     public Secret update(Secret secret) {
         return client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
     }
+
+    @Override
+    public boolean delete(Secret secret) {
+        // lockResourceVersion sends preconditions, so only the object we judged is deleted
+        return !client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret)
+                .lockResourceVersion(secret.getMetadata().getResourceVersion()).delete().isEmpty();
+    }
 }

@@ -3,8 +3,9 @@ package io.pullsecretinjector.secrets;
 import io.fabric8.kubernetes.api.model.Secret;
 
 /**
- * The three Secret calls the admission path makes, and nothing more: a narrow seam so tests can
- * prove which paths make no call at all, and RBAC can stay at get/create/update by name.
+ * The Secret calls the injector makes, and nothing more: a narrow seam so tests can prove which
+ * paths make no call at all, and RBAC can stay at get/create/update/delete by name. Admission uses
+ * get/create/update; only the sync loop deletes (prune).
  * Failures are thrown as {@link io.fabric8.kubernetes.client.KubernetesClientException}.
  */
 public interface SecretApi {
@@ -17,4 +18,13 @@ public interface SecretApi {
 
     /** Replaces the Secret at its resourceVersion; a 409 means it changed meanwhile. */
     Secret update(Secret secret);
+
+    /**
+     * Deletes the Secret only if it is still at the resourceVersion given (a precondition), so a
+     * Secret replaced or changed meanwhile is never deleted: a 409 says so. Returns false when it
+     * was already gone.
+     */
+    default boolean delete(Secret secret) {
+        throw new UnsupportedOperationException("this SecretApi does not delete");
+    }
 }

@@ -1,0 +1,123 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.pullsecretinjector.policy.Glob;
+import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.RegistryCredential;
+import java.util.List;
+
+/**
+ * What the sync loop does about one copy name in one namespace, given what the policy wants and
+ * what is there. Pure: decides, makes no call. The one rule above all others: a Secret the
+ * injector did not make from this source (managed-by label and source annotation) is never
+ * written or deleted.
+ */
+public final class CopyPlan {
+
+    /** What to do. */
+    public enum Action {
+        /** Leave it as it is. */
+        NOOP,
+        /** Create the copy. */
+        CREATE,
+        /** Bring our stale copy up to date. */
+        UPDATE,
+        /** Delete our copy (prune). */
+        DELETE
+    }
+
+    /**
+     * The decision, with a reason for the log.
+     *
+     * @param action what to do
+     * @param reason why, in words an admin recognises
+     */
+    public record Step(Action action, String reason) {
+    }
+
+    /**
+     * What the policy wants for one copy in one namespace.
+     *
+     * @param sourceRef {@code namespace/name} of the source Secret
+     * @param source    the source as last seen, or null when it does not exist
+     * @param serves    true when the credential applies to the namespace (included, not excluded)
+     * @param eager     create the copy without waiting for a Pod
+     * @param prune     delete our copy where the credential no longer applies
+     * @param wasThere  the loop saw our copy here before, so one missing now was deleted by hand and is restored
+     */
+    public record Desired(String sourceRef, SourceSecret source, boolean serves, boolean eager, boolean prune, boolean wasThere) {
+
+        /** What the policy wants, for a copy the loop has not seen before. */
+        public Desired(String sourceRef, SourceSecret source, boolean serves, boolean eager, boolean prune) {
+            this(sourceRef, source, serves, eager, prune, false);
+        }
+    }
+
+    private CopyPlan() {
+    }
+
+    /**
+     * Decides for the copy {@code name} in {@code namespace}.
+     *
+     * @param actual the Secret there now, or null when there is none
+     */
+    public static Step plan(Desired want, String namespace, String name, Secret actual) {
+        if (want.sourceRef().equals(namespace + "/" + name)) {
+            return noop("is the source Secret itself");
+        }
+        if (actual == null) {
+            if (!want.serves()) {
+                return noop("no copy, none wanted");
+            }
+            if (want.source() == null) {
+                return noop("no copy, and the source " + want.sourceRef() + " does not exist");
+            }
+            if (want.eager()) {
+                return new Step(Action.CREATE, "eager: the namespace is served and has no copy");
+            }
+            return want.wasThere() ? new Step(Action.CREATE, "restore: the copy was deleted, but Pods here may still need it")
+                    : noop("no copy; made when a Pod needs it (eager is off)");
+        }
+        if (!ManagedCopy.isOurs(actual, want.sourceRef())) {
+            return noop("a Secret the injector did not make from " + want.sourceRef() + "; never written or deleted");
+        }
+        if (actual.getMetadata().getDeletionTimestamp() != null) {
+            return noop("being deleted");
+        }
+        if (!want.serves()) {
+            return want.prune() ? new Step(Action.DELETE, "prune: the credential no longer applies to this namespace")
+                    : noop("the credential no longer applies here; copy kept (prune is off)");
+        }
+        if (want.source() == null) {
+            return noop("the source " + want.sourceRef() + " does not exist; copy kept as is so Pods keep pulling");
+        }
+        if (ManagedCopy.isCurrent(actual, want.source())) {
+            return noop("current");
+        }
+        return new Step(Action.UPDATE, "stale: the source content changed");
+    }
+
+    /**
+     * True when the credential applies to Pods in {@code namespace}: not the injector's own, not
+     * excluded globally or by the credential, and included. The same test the admission path makes.
+     */
+    public static boolean serves(InjectionPolicy policy, RegistryCredential credential, String namespace, String injectorNamespace) {
+        return !namespace.equals(injectorNamespace)
+                && !anyMatch(policy.excludeNamespaces(), namespace)
+                && anyMatch(policy.includeNamespaces(), namespace)
+                && !anyMatch(credential.excludeNamespaces(), namespace);
+    }
+
+    private static boolean anyMatch(List<Glob> globs, String value) {
+        for (Glob g : globs) {
+            if (g.matches(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Step noop(String reason) {
+        return new Step(Action.NOOP, reason);
+    }
+}

@@ -1,0 +1,289 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.RegistryCredential;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The passes of the sync loop: for each (credential, namespace) it GETs the copy by name, asks
+ * {@link CopyPlan} what to do and does it. Finds copies only by enumerating namespaces and getting
+ * the target name: it never lists Secrets. Every call waits for the {@link Pacer}; every write
+ * first checks that this replica still leads, so a replica that lost the lease stops writing at
+ * once. Never throws for one copy: a failure is logged, counted, and repaired by a later pass.
+ */
+public class CopySynchronizer {
+
+    private static final Logger LOG = Logger.getLogger(CopySynchronizer.class);
+
+    /** Thrown inside a pass when the replica stops leading or the loop is stopped. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the sync loop stopped", null, false, false);
+        }
+    }
+
+    /**
+     * What one pass did.
+     *
+     * @param checked  copies looked at
+     * @param written  copies created, updated or deleted
+     * @param failed   copies that could not be handled
+     */
+    public record Stats(int checked, int written, int failed) {
+    }
+
+    /** A source as the watch last saw it: known (present or missing) or not read yet. */
+    private record SourceState(SourceSecret secret, boolean known) {
+    }
+
+    private final SecretApi api;
+    private final Pacer pacer;
+    private final String injectorNamespace;
+    private final BooleanSupplier leading;
+    private final Supplier<Collection<String>> namespaces;
+    private final BiConsumer<String, String> changed;
+    private final Map<String, SourceState> sources = new ConcurrentHashMap<>();
+    private final Map<String, RegistryCredential> retired = new ConcurrentHashMap<>();
+    private final Set<String> managed = ConcurrentHashMap.newKeySet();
+    private volatile InjectionPolicy policy;
+
+    private final Map<CopyPlan.Action, Counter> writes = new EnumMap<>(CopyPlan.Action.class);
+    private final Map<String, Counter> runs = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Counter failures;
+    private final AtomicLong lastFullPass = new AtomicLong();
+
+    /**
+     * @param api               the Secret calls
+     * @param pacer             paces every call
+     * @param injectorNamespace never served
+     * @param leading           true while this replica may write
+     * @param namespaces        the namespaces that exist now (not terminating)
+     * @param changed           told (namespace, name) after each write, so admission's memory forgets the copy
+     * @param registry          where the metrics go
+     */
+    public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
+                            Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry) {
+        this.api = api;
+        this.pacer = pacer;
+        this.injectorNamespace = injectorNamespace;
+        this.leading = leading;
+        this.namespaces = namespaces;
+        this.changed = changed;
+        this.registry = registry;
+        for (CopyPlan.Action a : List.of(CopyPlan.Action.CREATE, CopyPlan.Action.UPDATE, CopyPlan.Action.DELETE)) {
+            writes.put(a, Counter.builder("pullsecret_injector_sync_writes").description("Copies written by the sync loop, by action")
+                    .tag("action", a.name().toLowerCase()).register(registry));
+        }
+        failures = Counter.builder("pullsecret_injector_sync_failures").description("Copies the sync loop could not handle (retried by a later pass)")
+                .register(registry);
+        Gauge.builder("pullsecret_injector_managed_copies", managed, Set::size)
+                .description("Copies made by the injector that the sync loop last saw in place").register(registry);
+        Gauge.builder("pullsecret_injector_managed_copy_namespaces", managed, m -> m.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count())
+                .description("Namespaces holding at least one copy made by the injector").register(registry);
+        Gauge.builder("pullsecret_injector_sync_last_full_pass_timestamp_seconds", lastFullPass, t -> t.get() / 1000.0)
+                .description("When the last full pass over every namespace finished (0: none yet)").register(registry);
+        Gauge.builder("pullsecret_injector_sources_missing", sources, s -> s.values().stream().filter(v -> v.known && v.secret == null).count())
+                .description("Source Secrets named by the policy that do not exist; their copies are kept as they are").register(registry);
+    }
+
+    /** The policy in force; credentials it drops with {@code prune: true} are pruned by the next passes. */
+    public void policyChanged(InjectionPolicy previous, InjectionPolicy next) {
+        if (previous != null) {
+            for (RegistryCredential old : previous.registryCredentials()) {
+                if (old.prune() && next.registryCredentials().stream().noneMatch(c -> sameCopy(c, old))) {
+                    retired.put(copyKey(old), old);
+                    LOG.infof("source=%s secret=%s action=retire reason=removed from the policy with prune: true; its copies will be deleted",
+                            old.source(), old.targetSecretName());
+                }
+            }
+        }
+        for (RegistryCredential c : next.registryCredentials()) {
+            retired.remove(copyKey(c));
+        }
+        sources.keySet().retainAll(next.registryCredentials().stream().map(RegistryCredential::source).toList());
+        this.policy = next;
+    }
+
+    /** The watch saw the source (null: it does not exist). Returns true when its content differs from what was known. */
+    public boolean sourceSeen(String ref, SourceSecret secret) {
+        SourceState before = sources.put(ref, new SourceState(secret, true));
+        if (secret == null) {
+            if (before == null || before.secret != null) {
+                LOG.warnf("source=%s action=source-missing reason=the source Secret does not exist; every copy is kept as it is, "
+                        + "new namespaces get none until it is recreated", ref);
+            }
+            return before == null || before.secret != null;
+        }
+        return before == null || before.secret == null || !before.secret.hash().equals(secret.hash());
+    }
+
+    /** Every credential in every namespace, then the credentials retired with prune. */
+    public Stats fullPass() {
+        Stats s = pass("full", null, null);
+        lastFullPass.set(System.currentTimeMillis());
+        return s;
+    }
+
+    /** Every credential with this source, in every namespace. */
+    public Stats sourcePass(String sourceRef) {
+        return pass("source", sourceRef, null);
+    }
+
+    /** Every credential in one namespace (a new namespace). */
+    public Stats namespacePass(String namespace) {
+        return pass("namespace", null, namespace);
+    }
+
+    /** A namespace is gone: forget its copies. */
+    public void namespaceDeleted(String namespace) {
+        managed.removeIf(k -> k.startsWith(namespace + "/"));
+    }
+
+    /** Credentials removed with {@code prune: true} whose copies are still to be deleted. */
+    public Collection<RegistryCredential> retired() {
+        return List.copyOf(retired.values());
+    }
+
+    private Stats pass(String kind, String onlySource, String onlyNamespace) {
+        InjectionPolicy p = policy;
+        if (p == null) {
+            return new Stats(0, 0, 0);
+        }
+        runs.computeIfAbsent(kind, k -> Counter.builder("pullsecret_injector_sync_runs").description("Sync passes run, by kind")
+                .tag("kind", k).register(registry)).increment();
+        long start = System.nanoTime();
+        List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
+        nss.sort(null);
+        int[] counts = new int[3];
+        for (RegistryCredential c : p.registryCredentials()) {
+            if (onlySource != null && !onlySource.equals(c.source())) {
+                continue;
+            }
+            SourceState src = sources.get(c.source());
+            if (src == null) {
+                LOG.debugf("source=%s action=skip reason=the source has not been read yet", c.source());
+                continue;
+            }
+            for (String ns : nss) {
+                // the latest content for every namespace, so a rotation during a long pass is applied from then on
+                SourceState now = sources.getOrDefault(c.source(), src);
+                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, CopyPlan.serves(p, c, ns, injectorNamespace), c.eager(),
+                        c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
+                one(want, ns, c.targetSecretName(), counts);
+            }
+        }
+        if (onlySource == null && onlyNamespace == null) {
+            for (RegistryCredential r : retired.values()) {
+                int failedBefore = counts[2];
+                for (String ns : nss) {
+                    one(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts);
+                }
+                if (counts[2] == failedBefore) {
+                    retired.remove(copyKey(r), r);
+                    LOG.infof("source=%s secret=%s action=retired reason=every copy it left has been deleted", r.source(), r.targetSecretName());
+                }
+            }
+        }
+        Stats stats = new Stats(counts[0], counts[1], counts[2]);
+        LOG.infof("action=sync-pass kind=%s%s namespaces=%d checked=%d written=%d failed=%d took=%dms", kind,
+                onlySource != null ? " source=" + onlySource : onlyNamespace != null ? " namespace=" + onlyNamespace : "",
+                nss.size(), stats.checked(), stats.written(), stats.failed(), (System.nanoTime() - start) / 1_000_000);
+        return stats;
+    }
+
+    private void one(CopyPlan.Desired want, String namespace, String name, int[] counts) {
+        checkLeading();
+        String key = namespace + "/" + name;
+        CopyPlan.Action action = CopyPlan.Action.NOOP;
+        try {
+            pace();
+            Secret actual = api.get(namespace, name);
+            counts[0]++;
+            CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
+            action = step.action();
+            if (actual != null && ManagedCopy.isOurs(actual, want.sourceRef())) {
+                managed.add(key);
+            } else if (actual == null) {
+                managed.remove(key);
+            }
+            if (action == CopyPlan.Action.NOOP) {
+                LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
+                return;
+            }
+            checkLeading();
+            pace();
+            switch (action) {
+                case CREATE -> api.create(ManagedCopy.desired(want.source(), namespace, name));
+                case UPDATE -> api.update(ManagedCopy.updated(actual, want.source()));
+                case DELETE -> api.delete(actual);
+                default -> throw new IllegalStateException(action.name());
+            }
+            if (action == CopyPlan.Action.DELETE) {
+                managed.remove(key);
+            } else {
+                managed.add(key);
+            }
+            counts[1]++;
+            writes.get(action).increment();
+            changed.accept(namespace, name);
+            LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, want.sourceRef(),
+                    action.name().toLowerCase(), step.reason());
+        } catch (Stopped e) {
+            throw e;
+        } catch (KubernetesClientException e) {
+            checkLeading(); // a call cut short by the loop stopping is no failure
+            counts[2]++;
+            failures.increment();
+            String verb = action == CopyPlan.Action.NOOP ? "get" : action == CopyPlan.Action.CREATE ? "create"
+                    : action == CopyPlan.Action.UPDATE ? "update" : "delete";
+            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(),
+                    action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase(),
+                    ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries"));
+        } catch (RuntimeException e) {
+            counts[2]++;
+            failures.increment();
+            LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
+                    want.sourceRef(), action.name().toLowerCase());
+        }
+    }
+
+    private void checkLeading() {
+        if (!leading.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            throw new Stopped();
+        }
+    }
+
+    private void pace() {
+        try {
+            pacer.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
+    }
+
+    private static boolean sameCopy(RegistryCredential a, RegistryCredential b) {
+        return a.source().equals(b.source()) && a.targetSecretName().equals(b.targetSecretName());
+    }
+
+    private static String copyKey(RegistryCredential c) {
+        return c.source() + "->" + c.targetSecretName();
+    }
+}

@@ -1,0 +1,422 @@
+package io.pullsecretinjector.secrets;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pullsecretinjector.config.PolicyLoader;
+import io.pullsecretinjector.policy.PolicyStore;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The sync loop driven as a user would, against the fabric8 mock API server in CRUD mode: the
+ * policy is the real ConfigMap (watched), sources and copies are real Secrets, the leader holds a
+ * real Lease. Copies "made at admission" are created here the way the webhook makes them.
+ */
+@QuarkusTest
+@TestProfile(SyncLoopTest.SyncOn.class)
+@WithKubernetesTestServer(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SyncLoopTest {
+
+    /** The loop on, with leader election, a short resync and a fast pace; the policy from its ConfigMap. */
+    public static class SyncOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "injector.sync", "true",
+                    "injector.policy-file", "",
+                    "injector.resync-period", "2s",
+                    "injector.sync-qps", "500",
+                    "injector.sync-burst", "500",
+                    "injector.leader-election", "true",
+                    "injector.leader-identity", "replica-a",
+                    "injector.leader-lease-duration", "3s");
+        }
+    }
+
+    static final String NS = "pullsecret-injector";
+    static final String SOURCES = "registry-creds";
+    static final AtomicInteger EDITS = new AtomicInteger();
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    PolicyStore store;
+
+    @Inject
+    SyncService sync;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true) // the management root is /q
+    URL ready;
+
+    static String policy(String credentials, String exclude) {
+        return """
+                apiVersion: pullsecret-injector.io/v1alpha1
+                kind: InjectionPolicy
+                excludeNamespaces: [kube-system, %s]
+                registryCredentials:
+                %s
+                """.formatted(exclude, credentials.indent(2));
+    }
+
+    static final String ROTATING = """
+            - existingSecret: rotating
+              existingSecretNamespace: registry-creds
+              registries: ["rotate.example.com"]""";
+    static final String EAGER = """
+            - existingSecret: eager-src
+              existingSecretNamespace: registry-creds
+              targetSecretName: eager-copy
+              registries: ["eager.example.com"]
+              excludeNamespaces: ["no-eager-*"]
+              eager: true""";
+    static final String PRUNED = """
+            - existingSecret: prunable
+              existingSecretNamespace: registry-creds
+              targetSecretName: prune-copy
+              registries: ["prune.example.com"]
+              prune: true""";
+    static final String KEPT = """
+            - existingSecret: keepable
+              existingSecretNamespace: registry-creds
+              targetSecretName: keep-copy
+              registries: ["keep.example.com"]""";
+
+    @Test
+    @Order(1)
+    void rotatingASourceUpdatesEveryCopyWithinTenSecondsAndLeavesCurrentCopiesAlone() {
+        Secret v1 = putSource("rotating", "token-v1");
+        applyPolicy(policy(ROTATING, "\"excluded-*\""));
+        List<String> namespaces = List.of("rot-1", "rot-2", "rot-3");
+        namespaces.forEach(ns -> copyAsAdmissionDoes(v1, ns, "rotating"));
+        Secret users = usersSecret("rot-user", "rotating");
+        awaitLeader();
+
+        long start = System.nanoTime();
+        putSource("rotating", "token-v2");
+
+        await("every copy holds token-v2", Duration.ofSeconds(10),
+                () -> namespaces.stream().allMatch(ns -> data(ns, "rotating").equals(config("token-v2"))));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(client.secrets().inNamespace("rot-user").withName("rotating").get().getData()).isEqualTo(users.getData());
+
+        Map<String, String> versions = resourceVersions(namespaces, "rotating");
+        double writes = writes();
+        awaitFullPasses(2);
+        assertThat(resourceVersions(namespaces, "rotating")).as("current copies are not written again").isEqualTo(versions);
+        assertThat(writes()).isEqualTo(writes);
+
+        // a change to the source's metadata only (same content hash) writes nothing either
+        client.secrets().inNamespace(SOURCES).withName("rotating").edit(s -> new SecretBuilder(s).editMetadata()
+                .addToLabels("touched", "yes").endMetadata().build());
+        awaitFullPasses(2);
+        assertThat(resourceVersions(namespaces, "rotating")).isEqualTo(versions);
+    }
+
+    @Test
+    @Order(2)
+    void aSourceDeletedAndRecreatedIsPickedUpAgainAndItsCopiesStayMeanwhile() {
+        Secret v1 = putSource("rotating", "token-before-delete");
+        applyPolicy(policy(ROTATING, "\"excluded-*\""));
+        copyAsAdmissionDoes(v1, "recreate-1", "rotating");
+        copyAsAdmissionDoes(v1, "recreate-2", "rotating");
+        awaitFullPasses(2);
+
+        client.secrets().inNamespace(SOURCES).withName("rotating").delete();
+        await("the missing source is reported", Duration.ofSeconds(10), () -> gauge("pullsecret_injector_sources_missing") >= 1);
+        awaitFullPasses(2);
+        assertThat(data("recreate-1", "rotating")).as("the copy is kept while the source is gone").isEqualTo(config("token-before-delete"));
+
+        putSource("rotating", "token-recreated");
+
+        await("the recreated source's content is in every copy", Duration.ofSeconds(10),
+                () -> data("recreate-1", "rotating").equals(config("token-recreated")) && data("recreate-2", "rotating").equals(config("token-recreated")));
+        assertThat(gauge("pullsecret_injector_sources_missing")).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void aCopyDeletedByHandIsRestoredByTheResync() {
+        Secret source = putSource("rotating", "token-restore");
+        putSource("eager-src", "eager-token");
+        applyPolicy(policy(ROTATING + "\n" + EAGER, "\"excluded-*\""));
+        namespace("hand-1");
+        copyAsAdmissionDoes(source, "hand-1", "rotating");
+        await("the eager copy is made", Duration.ofSeconds(10), () -> exists("hand-1", "eager-copy"));
+        awaitFullPasses(2);
+
+        client.secrets().inNamespace("hand-1").withName("rotating").delete();
+        client.secrets().inNamespace("hand-1").withName("eager-copy").delete();
+
+        await("both copies are back", Duration.ofSeconds(10), () -> exists("hand-1", "rotating") && exists("hand-1", "eager-copy"));
+        assertThat(data("hand-1", "rotating")).isEqualTo(config("token-restore"));
+    }
+
+    @Test
+    @Order(4)
+    void anEagerCredentialIsCopiedIntoANewNamespaceAtOnce() {
+        putSource("eager-src", "eager-token");
+        applyPolicy(policy(ROTATING + "\n" + EAGER, "\"excluded-*\""));
+        awaitFullPasses(1);
+
+        long start = System.nanoTime();
+        namespace("eager-new");
+        namespace("no-eager-here");
+        namespace("excluded-new");
+
+        await("the copy is in the new namespace", Duration.ofSeconds(10), () -> exists("eager-new", "eager-copy"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(ManagedCopy.isOurs(client.secrets().inNamespace("eager-new").withName("eager-copy").get(), SOURCES + "/eager-src")).isTrue();
+        assertThat(exists("eager-new", "rotating")).as("a credential without eager waits for a Pod").isFalse();
+        awaitFullPasses(2);
+        assertThat(exists("no-eager-here", "eager-copy")).as("excluded by the credential").isFalse();
+        assertThat(exists("excluded-new", "eager-copy")).as("excluded by the policy").isFalse();
+    }
+
+    @Test
+    @Order(5)
+    void pruneDeletesOnlyTheCopiesTheInjectorMade() {
+        Secret prunable = putSource("prunable", "prune-token");
+        Secret keepable = putSource("keepable", "keep-token");
+        putSource("rotating", "token-prune");
+        applyPolicy(policy(ROTATING + "\n" + PRUNED + "\n" + KEPT, "\"excluded-*\""));
+        copyAsAdmissionDoes(prunable, "prune-1", "prune-copy");
+        copyAsAdmissionDoes(prunable, "prune-2", "prune-copy");
+        copyAsAdmissionDoes(keepable, "prune-1", "keep-copy");
+        Secret users = usersSecret("prune-user", "prune-copy");
+        awaitFullPasses(2);
+
+        // prune-2 becomes excluded: only its copy goes
+        applyPolicy(policy(ROTATING + "\n" + PRUNED + "\n" + KEPT, "\"excluded-*\", prune-2"));
+        await("the copy in the excluded namespace is deleted", Duration.ofSeconds(10), () -> !exists("prune-2", "prune-copy"));
+        assertThat(exists("prune-1", "prune-copy")).isTrue();
+
+        // both credentials leave the policy: prune's copies go, the other's stay, the user's Secret survives
+        applyPolicy(policy(ROTATING, "\"excluded-*\""));
+        await("the pruned credential's copies are deleted", Duration.ofSeconds(10), () -> !exists("prune-1", "prune-copy"));
+        awaitFullPasses(2);
+        assertThat(exists("prune-1", "keep-copy")).as("prune is off for that credential").isTrue();
+        assertThat(client.secrets().inNamespace("prune-user").withName("prune-copy").get().getData()).isEqualTo(users.getData());
+        assertThat(sync.loop().synchronizer().retired()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void anInvalidPolicyEditKeepsTheLastGoodOneAndReadinessSaysSoWhileStayingUp() {
+        applyPolicy(policy(ROTATING, "\"excluded-*\""));
+        PolicyStore.Loaded good = store.current();
+
+        putPolicyConfigMap(policy(ROTATING + "\n  eager: \"true\"\n  colour: blue", "\"excluded-*\""));
+
+        await("the edit is refused", Duration.ofSeconds(5), () -> store.lastRefusal() != null);
+        assertThat(store.current()).isSameAs(good);
+        JsonPath health = readiness();
+        assertThat(health.getString("status")).isEqualTo("UP");
+        String refusal = health.getString("checks.find { it.name == 'policy' }.data.lastRefusal");
+        assertThat(refusal).contains("registryCredentials[0].eager: must be true or false", "registryCredentials[0].colour: is not a known field",
+                "stays in force");
+        assertThat(gauge("pullsecret_injector_policy_valid")).isZero();
+
+        long start = System.nanoTime();
+        applyPolicy(policy(ROTATING, "\"excluded-*\", \"later-*\""));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a valid edit applies within 5 s").isLessThan(Duration.ofSeconds(5));
+        assertThat(readiness().getString("checks.find { it.name == 'policy' }.data.lastRefusal")).isNull();
+        assertThat(gauge("pullsecret_injector_policy_valid")).isEqualTo(1.0);
+        assertThat(gauge("pullsecret_injector_policy_last_load_timestamp_seconds")).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(7)
+    void aSecondReplicaWithoutTheLeaseWritesNothingAndTakesOverWhenTheLeaderStops() {
+        Secret v1 = putSource("rotating", "token-replica-v1");
+        applyPolicy(policy(ROTATING, "\"excluded-*\""));
+        copyAsAdmissionDoes(v1, "replica-1", "rotating");
+        awaitLeader();
+        RecordingApi calls = new RecordingApi(new KubernetesSecretApi(client));
+        PolicyStore replicaPolicy = new PolicyStore();
+        replicaPolicy.apply(policy(ROTATING, "\"excluded-*\""), "test");
+        SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofSeconds(1), 500, 500, true,
+                "pullsecret-injector-leader", "replica-b", Duration.ofSeconds(3));
+        try (SyncLoop replicaB = new SyncLoop(client, settings, calls, replicaPolicy, ref -> { }, (ns, name) -> { }, new SimpleMeterRegistry())) {
+            replicaB.start();
+
+            putSource("rotating", "token-replica-v2");
+            await("the leader updated the copy", Duration.ofSeconds(10), () -> data("replica-1", "rotating").equals(config("token-replica-v2")));
+            awaitFullPasses(2);
+            assertThat(replicaB.leading()).isFalse();
+            assertThat(calls.log).as("API calls of the replica without the lease").isEmpty();
+
+            // the leader stops (as on shutdown): it releases the lease and replica-b takes over
+            sync.loop().close();
+            await("replica-b leads", Duration.ofSeconds(10), replicaB::leading);
+            assertThat(client.leases().inNamespace(NS).withName("pullsecret-injector-leader").get().getSpec().getHolderIdentity()).isEqualTo("replica-b");
+            putSource("rotating", "token-replica-v3");
+            await("replica-b updated the copy", Duration.ofSeconds(10), () -> data("replica-1", "rotating").equals(config("token-replica-v3")));
+            assertThat(calls.log).anyMatch(c -> c.startsWith("update replica-1/rotating"));
+        }
+    }
+
+    // ---- helpers ----
+
+    /** A SecretApi that records every call and passes it on. */
+    static final class RecordingApi implements SecretApi {
+        final SecretApi delegate;
+        final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        RecordingApi(SecretApi delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Secret get(String namespace, String name) {
+            log.add("get " + namespace + "/" + name);
+            return delegate.get(namespace, name);
+        }
+
+        @Override
+        public Secret create(Secret secret) {
+            log.add("create " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
+            return delegate.create(secret);
+        }
+
+        @Override
+        public Secret update(Secret secret) {
+            log.add("update " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
+            return delegate.update(secret);
+        }
+
+        @Override
+        public boolean delete(Secret secret) {
+            log.add("delete " + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName());
+            return delegate.delete(secret);
+        }
+    }
+
+    void applyPolicy(String yaml) {
+        PolicyStore.Loaded before = store.current();
+        putPolicyConfigMap(yaml + "# edit " + EDITS.incrementAndGet() + "\n");
+        await("the policy edit is applied", Duration.ofSeconds(5), () -> store.current() != null && store.current() != before);
+    }
+
+    void putPolicyConfigMap(String yaml) {
+        namespace(NS);
+        client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(PolicyLoader.DEFAULT_CONFIGMAP)
+                .withNamespace(NS).endMetadata().addToData(PolicyLoader.POLICY_KEY, yaml).build()).createOr(op -> op.update());
+    }
+
+    JsonPath readiness() {
+        var response = given().get(ready);
+        assertThat(response.contentType()).as(ready + " answered " + response.statusCode() + ": " + response.asString()).contains("json");
+        return response.jsonPath();
+    }
+
+    void awaitLeader() {
+        await("this replica leads", Duration.ofSeconds(10), () -> sync.loop().leading());
+        Lease lease = client.leases().inNamespace(NS).withName("pullsecret-injector-leader").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("replica-a");
+    }
+
+    void awaitFullPasses(int n) {
+        double before = metrics.counter("pullsecret_injector_sync_runs", "kind", "full").count();
+        await(n + " more full passes", Duration.ofSeconds(15),
+                () -> metrics.counter("pullsecret_injector_sync_runs", "kind", "full").count() >= before + n);
+    }
+
+    double writes() {
+        return metrics.get("pullsecret_injector_sync_writes").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    double gauge(String name) {
+        return metrics.get(name).gauge().value();
+    }
+
+    Secret putSource(String name, String token) {
+        namespace(SOURCES);
+        return client.secrets().inNamespace(SOURCES).resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(SOURCES).endMetadata()
+                .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", config(token)).build()).createOr(op -> op.update());
+    }
+
+    void copyAsAdmissionDoes(Secret source, String namespace, String name) {
+        namespace(namespace);
+        client.secrets().inNamespace(namespace).resource(ManagedCopy.desired(SourceSecrets.toSource(source), namespace, name))
+                .createOr(op -> op.update());
+    }
+
+    Secret usersSecret(String namespace, String name) {
+        namespace(namespace);
+        return client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .endMetadata().withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", config("users-own")).build()).create();
+    }
+
+    void namespace(String name) {
+        if (client.namespaces().withName(name).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        }
+    }
+
+    boolean exists(String namespace, String name) {
+        return client.secrets().inNamespace(namespace).withName(name).get() != null;
+    }
+
+    String data(String namespace, String name) {
+        Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+        return s == null || s.getData() == null ? "" : s.getData().getOrDefault(".dockerconfigjson", "");
+    }
+
+    Map<String, String> resourceVersions(List<String> namespaces, String name) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        namespaces.forEach(ns -> out.put(ns, client.secrets().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion()));
+        return out;
+    }
+
+    static String config(String token) {
+        String json = "{\"auths\":{\"rotate.example.com\":{\"username\":\"ci\",\"password\":\"" + token + "\"}}}";
+        return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void await(String what, Duration max, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + max + " waiting until " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
