@@ -45,6 +45,25 @@ class HelmChartTlsTest {
     }
 
     @Test
+    void helm_mode_certificate_and_key_load_in_the_servers_pem_key_store() {
+        // The server reads tls.crt/tls.key through Vert.x PEM options (quarkus.tls.key-store.pem);
+        // Helm's genSignedCert writes a PKCS#1 RSA key, which must load there.
+        Secret tls = ChartRender.template("tls-helm-values.yaml").one(Secret.class);
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            var options = new io.vertx.core.net.PemKeyCertOptions()
+                    .setCertValue(io.vertx.core.buffer.Buffer.buffer(Base64.getDecoder().decode(tls.getData().get("tls.crt"))))
+                    .setKeyValue(io.vertx.core.buffer.Buffer.buffer(Base64.getDecoder().decode(tls.getData().get("tls.key"))));
+            javax.net.ssl.KeyManagerFactory kmf = options.getKeyManagerFactory(vertx);
+            assertThat(kmf.getKeyManagers()).isNotEmpty();
+        } catch (Exception e) {
+            throw new AssertionError("the generated certificate or key does not load: " + e, e);
+        } finally {
+            vertx.close();
+        }
+    }
+
+    @Test
     void helm_mode_reuse_across_upgrades_is_explained_in_the_template_because_lookup_needs_a_cluster() throws Exception {
         String template = java.nio.file.Files.readString(ChartRender.CHART.resolve("templates/webhook.yaml"));
         assertThat(template).contains("lookup \"v1\" \"Secret\" .Release.Namespace $tlsSecretName").contains(".Release.IsUpgrade")
