@@ -1,0 +1,157 @@
+package io.pullsecretinjector.chart;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Renders charts/pullsecret-injector with real Helm (helm-java bundles it as a native library) and
+ * parses the manifests with fabric8. Not a test itself; the HelmChart*Test classes use it.
+ */
+final class ChartRender {
+
+    static final Path CHART = Path.of("charts", "pullsecret-injector");
+    static final String RELEASE = "pullsecret-injector";
+    static final String NAMESPACE = "pullsecret-injector";
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    private ChartRender() {
+    }
+
+    /** Renders with the chart's defaults, plus an optional ci/ values file and --set values. */
+    static Manifests template(String ciValuesFile, Map<String, Object> sets) {
+        return Manifests.parse(templateText(ciValuesFile, sets));
+    }
+
+    static Manifests template(String ciValuesFile) {
+        return template(ciValuesFile, Map.of());
+    }
+
+    /** The raw `helm template` output; throws IllegalStateException with Helm's message when rendering fails. */
+    static String templateText(String ciValuesFile, Map<String, Object> sets) {
+        TemplateCommand cmd = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
+        if (ciValuesFile != null) {
+            cmd = cmd.withValuesFile(CHART.resolve("ci").resolve(ciValuesFile));
+        }
+        for (Map.Entry<String, Object> e : sets.entrySet()) {
+            cmd = cmd.set(e.getKey(), e.getValue());
+        }
+        return cmd.call();
+    }
+
+    /** The ci/ scenario files, sorted. */
+    static List<String> ciValuesFiles() {
+        try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-values.yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * `helm lint --strict` of the chart with a ci/ values file (null: the defaults). helm-java's lint
+     * takes no values file, so the chart is copied to a temporary directory whose values.yaml is the
+     * chart's defaults merged with the scenario the way Helm merges -f (maps merge, the rest replaces).
+     */
+    static LintResult lintStrict(String ciValuesFile, Path tempDir) {
+        if (ciValuesFile == null) {
+            return new Helm(CHART).lint().strict().call();
+        }
+        try {
+            Path copy = tempDir.resolve("pullsecret-injector");
+            try (Stream<Path> paths = Files.walk(CHART)) {
+                for (Path p : paths.toList()) {
+                    Path target = copy.resolve(CHART.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+            Map<String, Object> defaults = readYaml(CHART.resolve("values.yaml"));
+            Map<String, Object> scenario = readYaml(CHART.resolve("ci").resolve(ciValuesFile));
+            Files.writeString(copy.resolve("values.yaml"), YAML.writeValueAsString(merge(defaults, scenario)));
+            return new Helm(copy).lint().strict().call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readYaml(Path file) throws IOException {
+        Map<String, Object> m = YAML.readValue(file.toFile(), Map.class);
+        return m == null ? new LinkedHashMap<>() : m;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new LinkedHashMap<>(base);
+        over.forEach((k, v) -> {
+            Object b = out.get(k);
+            if (b instanceof Map<?, ?> bm && v instanceof Map<?, ?> vm) {
+                out.put(k, merge((Map<String, Object>) bm, (Map<String, Object>) vm));
+            } else {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** The rendered objects. */
+    record Manifests(List<HasMetadata> objects) {
+
+        static Manifests parse(String text) {
+            List<HasMetadata> out = new ArrayList<>();
+            for (String doc : text.split("(?m)^---\\s*$")) {
+                boolean empty = doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"));
+                if (!empty) {
+                    out.add(Serialization.unmarshal(doc));
+                }
+            }
+            return new Manifests(List.copyOf(out));
+        }
+
+        /** "Kind/name" or "Kind/namespace/name" of every object, for whole-set assertions. */
+        List<String> ids() {
+            return objects.stream().map(Manifests::id).sorted().toList();
+        }
+
+        static String id(HasMetadata o) {
+            String ns = o.getMetadata().getNamespace();
+            return o.getKind() + "/" + (ns == null ? "" : ns + "/") + o.getMetadata().getName();
+        }
+
+        <T extends HasMetadata> List<T> all(Class<T> type) {
+            return objects.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+
+        /** The one object of this type; fails when there is none or more than one. */
+        <T extends HasMetadata> T one(Class<T> type) {
+            List<T> found = all(type);
+            if (found.size() != 1) {
+                throw new AssertionError("expected one " + type.getSimpleName() + ", found " + found.size() + " in " + ids());
+            }
+            return found.get(0);
+        }
+
+        List<GenericKubernetesResource> generic(String kind) {
+            return all(GenericKubernetesResource.class).stream().filter(g -> kind.equals(g.getKind())).toList();
+        }
+    }
+}
