@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pullsecretinjector.config.InjectorConfig;
+import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.patch.ImagePullSecretsPatch;
 import io.pullsecretinjector.patch.ImageRewritePatch;
 import io.pullsecretinjector.patch.PatchOperation;
@@ -49,6 +50,7 @@ public class PodMutationHandler {
     static final String WARNING_PREFIX = "pullsecret-injector: ";
 
     private final PolicyStore policies;
+    private final ImageInventory inventory;
     private final SourceSecrets sources;
     private final SecretReplicator replicator;
     private final PolicyEvaluator evaluator;
@@ -60,8 +62,9 @@ public class PodMutationHandler {
     private final Timer latency;
 
     public PodMutationHandler(PolicyStore policies, SourceSecrets sources, SecretReplicator replicator, InjectorConfig config,
-                              ApiThreadPool apiPool, MeterRegistry registry) {
+                              ApiThreadPool apiPool, ImageInventory inventory, MeterRegistry registry) {
         this.policies = policies;
+        this.inventory = inventory;
         this.sources = sources;
         this.replicator = replicator;
         this.evaluator = new PolicyEvaluator(config.namespace());
@@ -106,6 +109,9 @@ public class PodMutationHandler {
         InjectionPolicy policy = loaded.policy();
         PodFacts pod = PodFacts.fromJson(object);
         String namespace = request.namespace().isEmpty() ? object.path("metadata").path("namespace").asText("") : request.namespace();
+        if (!request.dryRun()) {
+            inventory.record(namespace, pod.images());
+        }
         Work work = new Work(request, namespace, pod);
         if (sources.allCached(policy.registryCredentials())) {
             work.decision = evaluator.evaluate(policy, namespace, pod, sources.registries(false));

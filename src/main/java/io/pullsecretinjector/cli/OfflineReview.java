@@ -1,6 +1,7 @@
 package io.pullsecretinjector.cli;
 
 import io.pullsecretinjector.patch.ImagePullSecretsPatch;
+import io.pullsecretinjector.patch.ImageRewritePatch;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
@@ -64,7 +65,8 @@ public final class OfflineReview {
                 }
             }
         }
-        List<PatchOperation> ops = ImagePullSecretsPatch.operations(pod.imagePullSecrets(), List.copyOf(names));
+        List<PatchOperation> ops = new ArrayList<>(ImageRewritePatch.operations(pod, decision.rewrites()));
+        ops.addAll(ImagePullSecretsPatch.operations(pod.imagePullSecrets(), List.copyOf(names)));
         Set<String> after = new LinkedHashSet<>(pod.imagePullSecrets());
         after.addAll(names);
         List<String> added = new ArrayList<>(names);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.PodFacts;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
                 "Exit code: 0 when every input was evaluated, 1 when the policy or an input is invalid, 2 for a wrong command line."},
         footer = {"", "Examples:",
                 "  review --policy examples/policy.yaml --secrets examples/embedded-api examples/workloads.yaml",
-                "  review --check-policy my-policy.yaml"})
+                "  review --check-policy my-policy.yaml",
+                "  helm template my-release my-chart | review --images -"})
 public final class ReviewCommand implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,6 +62,11 @@ public final class ReviewCommand implements Callable<Integer> {
 
     @Option(names = "--check-policy", paramLabel = "POLICY.yaml", description = "Only validate this policy; no MANIFEST is read.")
     Path checkPolicy;
+
+    @Option(names = "--images", description = {
+            "Only list the images the MANIFEST files would run (containers, init and ephemeral containers of Pods and Pod templates), "
+                    + "normalised, one per line (or JSON with -o json): what to mirror for an air-gapped cluster. No policy needed."})
+    boolean images;
 
     @Option(names = "--secrets", paramLabel = "DIR_OR_FILE", description = {
             "The source Secrets the policy names (manifests; a directory is read recursively, other kinds are ignored). Repeatable.",
@@ -93,6 +100,12 @@ public final class ReviewCommand implements Callable<Integer> {
             }
             return checkPolicy(out, err);
         }
+        if (images) {
+            if (manifests.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--images needs at least one MANIFEST (or - for standard input)");
+            }
+            return listImages(out, err);
+        }
         if (policy == null) {
             throw new ParameterException(spec.commandLine(), "--policy is required (or --check-policy to validate a policy alone)");
         }
@@ -121,6 +134,35 @@ public final class ReviewCommand implements Callable<Integer> {
 
     /** One target and its result. */
     record Reviewed(Manifests.Target target, OfflineReview.Result result) {
+    }
+
+    private Integer listImages(PrintWriter out, PrintWriter err) {
+        Manifests read = new Manifests(namespace);
+        InputStream stdin = stdinOverride != null ? stdinOverride : System.in;
+        manifests.forEach(m -> read.read(m, stdin));
+        ImageInventory inventory = new ImageInventory(Integer.MAX_VALUE, () -> 0L);
+        for (Manifests.Target t : read.targets()) {
+            inventory.record(t.namespace(), PodFacts.fromJson(t.pod()).images());
+        }
+        if (output == Format.json) {
+            ArrayNode list = JSON.createArrayNode();
+            for (ImageInventory.Entry e : inventory.entries()) {
+                ObjectNode o = list.addObject().put("image", e.image()).put("registry", e.registry()).put("count", e.count());
+                e.references().forEach(o.putArray("references")::add);
+                e.namespaces().forEach(o.putArray("namespaces")::add);
+            }
+            ObjectNode root = JSON.createObjectNode();
+            root.set("images", list);
+            ArrayNode errs = root.putArray("errors");
+            read.errors().forEach(e -> errs.addObject().put("source", e.source()).put("path", e.path()).put("message", e.message()));
+            out.println(root.toPrettyString());
+        } else {
+            inventory.entries().forEach(e -> out.println(e.image()));
+            read.errors().forEach(err::println);
+        }
+        out.flush();
+        err.flush();
+        return read.errors().isEmpty() ? 0 : 1;
     }
 
     private Integer checkPolicy(PrintWriter out, PrintWriter err) {
@@ -186,6 +228,9 @@ public final class ReviewCommand implements Callable<Integer> {
                     .put("namespace", t.namespace()).put("podPath", t.podPath());
             Decision d = res.decision();
             o.put("skipped", d.skipReason());
+            ArrayNode rewrites = o.putArray("rewrites");
+            d.rewrites().forEach(rw -> rewrites.addObject().put("container", rw.container().container())
+                    .put("from", rw.container().image()).put("to", rw.image()).put("policyPath", rw.rule().path()));
             ArrayNode applied = o.putArray("applied");
             d.applied().stream().filter(m -> res.sourceMissing().stream().noneMatch(x -> x.credential() == m.credential())).forEach(m -> applied.addObject()
                     .put("credential", m.credential().targetSecretName()).put("source", m.credential().source())

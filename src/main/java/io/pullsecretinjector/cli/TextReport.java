@@ -22,6 +22,10 @@ final class TextReport {
             if (d.isSkipped()) {
                 line(out, "skipped", "the whole Pod: " + d.skipReason());
             } else {
+                for (Decision.Rewrite rw : d.rewrites()) {
+                    line(out, "rewrite", rw.container().container() + ": " + rw.container().image() + " -> " + rw.image()
+                            + " (" + rw.rule().path() + ", from " + rw.rule().from().text() + ")");
+                }
                 for (Decision.Match m : d.applied()) {
                     if (res.sourceMissing().stream().anyMatch(x -> x.credential() == m.credential())) {
                         continue;

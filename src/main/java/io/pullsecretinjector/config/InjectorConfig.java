@@ -141,6 +141,30 @@ public interface InjectorConfig {
     @WithDefault("15s")
     Duration leaderLeaseDuration();
 
+    /**
+     * How many distinct images the inventory of images to mirror keeps ({@code INJECTOR_INVENTORY_MAX_IMAGES});
+     * past it the least recently seen are evicted (counted in {@code pullsecret_injector_inventory_evicted}).
+     * 5,000 covers a large cluster and keeps the shared record well inside four ConfigMaps.
+     */
+    @WithDefault("5000")
+    int inventoryMaxImages();
+
+    /**
+     * Share the inventory across replicas and restarts through ConfigMaps named
+     * {@code <inventory-configmap-prefix>-0..3} in {@link #namespace()} ({@code INJECTOR_INVENTORY_PERSIST}).
+     * Off keeps it per replica, in memory.
+     */
+    @WithDefault("true")
+    boolean inventoryPersist();
+
+    /** How often each replica merges its sightings into the shared inventory ({@code INJECTOR_INVENTORY_FLUSH_INTERVAL}). */
+    @WithDefault("60s")
+    Duration inventoryFlushInterval();
+
+    /** Name prefix of the inventory ConfigMaps ({@code INJECTOR_INVENTORY_CONFIGMAP_PREFIX}); the chart grants exactly these names. */
+    @WithDefault("pullsecret-injector-images")
+    String inventoryConfigmapPrefix();
+
     /** See {@link #internalErrorPolicy()}. */
     enum InternalErrorPolicy {
         admit,

@@ -89,7 +89,7 @@ public record ImageReference(String original, String registry, String repository
     }
 
     /** Lower-cases a host and folds Docker Hub's aliases into {@code docker.io}. */
-    static String normaliseHost(String host) {
+    public static String normaliseHost(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         switch (h) {
             case "index.docker.io":

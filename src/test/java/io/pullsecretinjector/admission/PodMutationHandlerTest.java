@@ -41,7 +41,7 @@ class PodMutationHandlerTest {
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
         return new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), metrics);
+                new ApiThreadPool(config), new io.pullsecretinjector.inventory.ImageInventory(1000, System::currentTimeMillis), metrics);
     }
 
     JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {
@@ -139,7 +139,7 @@ class PodMutationHandlerTest {
             }
         };
         return new PodMutationHandler(broken, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), metrics);
+                new ApiThreadPool(config), new io.pullsecretinjector.inventory.ImageInventory(1000, System::currentTimeMillis), metrics);
     }
 
     @Test
