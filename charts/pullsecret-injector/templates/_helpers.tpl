@@ -122,3 +122,8 @@ source namespace may read exactly these.
 {{- end }}
 {{- toJson $sources }}
 {{- end }}
+
+{{/* Name prefix of the four image-inventory ConfigMaps (INJECTOR_INVENTORY_CONFIGMAP_PREFIX; RBAC allows get/update on exactly those). */}}
+{{- define "pullsecret-injector.inventoryConfigMapPrefix" -}}
+{{- printf "%s-images" (include "pullsecret-injector.fullname" .) | trunc 60 | trimSuffix "-" }}
+{{- end }}

@@ -55,14 +55,17 @@ class HelmChartRbacTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void the_own_namespace_role_covers_only_the_policy_configmap_and_the_leader_lease(Scenario s) {
+    void the_own_namespace_role_covers_only_the_policy_configmap_the_leader_lease_and_the_image_inventory(Scenario s) {
         Role own = s.render().all(Role.class).stream()
                 .filter(r -> r.getMetadata().getName().equals(Scenario.FULLNAME)).findFirst().orElseThrow();
         assertThat(own.getMetadata().getNamespace()).isEqualTo(Scenario.NS);
         assertThat(own.getRules()).extracting(HelmChartRbacTest::line).containsExactly(
                 "configmaps: get,list,watch [" + Scenario.FULLNAME + "-policy]",
                 "coordination.k8s.io/leases: create",
-                "coordination.k8s.io/leases: get,update [" + Scenario.FULLNAME + "-leader]");
+                "coordination.k8s.io/leases: get,update [" + Scenario.FULLNAME + "-leader]",
+                "configmaps: create",
+                "configmaps: get,update [" + Scenario.FULLNAME + "-images-0, " + Scenario.FULLNAME + "-images-1, "
+                        + Scenario.FULLNAME + "-images-2, " + Scenario.FULLNAME + "-images-3]");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -112,6 +112,9 @@ class HelmChartScenariosTest {
                 RegistryCredential::existingSecretNamespace,
                 Collectors.mapping(RegistryCredential::existingSecret, Collectors.toList())));
         assertThat(sources).isEqualTo(s.sources());
+        boolean mirrors = "two-credentials-values.yaml".equals(s.valuesFile());
+        assertThat(parsed.policy().imageRewrites()).extracting(r -> r.from().text() + " -> " + r.to())
+                .isEqualTo(mirrors ? List.of("*.gcr.io -> registry.example.com/gcr/{registry}") : List.of());
         // The injector finds the ConfigMap through INJECTOR_POLICY_CONFIGMAP.
         assertThat(env(container(s), "INJECTOR_POLICY_CONFIGMAP"))
                 .isEqualTo(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName());
