@@ -144,8 +144,8 @@ public class PodMutationHandler {
                 return false;
             }
             if (!source.found()) {
-                work.outcomes.put(m, CopyOutcome.failed(source.problem()));
-                continue;
+                // a copy left behind by a deleted source may still serve: only the API can tell
+                return false;
             }
             CopyOutcome known = replicator.known(work.namespace, m.credential().targetSecretName(), source.secret());
             if (known == null) {
@@ -168,7 +168,7 @@ public class PodMutationHandler {
             SourceSecrets.Read source = sources.read(m.credential());
             work.outcomes.put(m, source.found()
                     ? replicator.ensure(work.namespace, m.credential().targetSecretName(), source.secret())
-                    : CopyOutcome.failed(source.problem()));
+                    : replicator.keepExisting(work.namespace, m.credential().targetSecretName(), m.credential().source(), source.problem()));
         }
         return work.answer(false);
     }

@@ -118,6 +118,25 @@ public class SecretReplicator {
         return outcome;
     }
 
+    /**
+     * For a credential whose source is gone or unreadable: a copy of ours already in the namespace
+     * keeps the Pod pulling, so it is referenced as it is (with the problem as a warning) instead
+     * of being left out. Never throws; never writes.
+     */
+    public CopyOutcome keepExisting(String namespace, String name, String sourceRef, String problem) {
+        try {
+            Secret existing = api.get(namespace, name);
+            if (existing != null && ManagedCopy.isOurs(existing, sourceRef)) {
+                counters.get(CopyResult.UNCHANGED).increment();
+                return new CopyOutcome(CopyResult.UNCHANGED, problem + "; the copy already in " + namespace + " is referenced as it is");
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("namespace=%s secret=%s action=keep-existing result=failed reason=%s", namespace, name, e.toString());
+        }
+        counters.get(CopyResult.FAILED).increment();
+        return CopyOutcome.failed(problem);
+    }
+
     /** Forgets what is known of a copy, so the next review checks it again. */
     public void forget(String namespace, String name) {
         known.remove(key(namespace, name));

@@ -130,6 +130,34 @@ class PodMutationHandlerTest {
                 "grant its ServiceAccount 'get' on secrets in namespace registry-creds");
     }
 
+    @Test
+    void aDeletedSourceStillReferencesTheCopyAlreadyInTheNamespaceWithAWarning() throws Exception {
+        sourcesExist();
+        PodMutationHandler handler = handler(TestConfigs.with(Map.of("cacheTtl", Duration.ZERO)));
+        ObjectNode review = inNamespace(fixture("pod-create-private-registry-generatename"), "orphan");
+        answer(handler, review);
+        api.secrets.remove("registry-creds/regcred");
+        api.calls.clear();
+
+        JsonNode response = answer(handler, review);
+
+        assertThat(pullSecretNames(patchedObject(review, response))).containsExactly("private-regcred");
+        assertThat(response.path("warnings").toString()).contains("registry-creds/regcred does not exist",
+                "the copy already in orphan is referenced as it is");
+        assertThat(api.calls).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
+    }
+
+    @Test
+    void aDeletedSourceWithNoCopyLeavesTheCredentialOut() throws Exception {
+        sourcesExist();
+        api.secrets.remove("registry-creds/regcred");
+
+        JsonNode response = answer(handler(TestConfigs.defaults()), inNamespace(fixture("pod-create-private-registry-generatename"), "fresh"));
+
+        assertThat(response.has("patch")).isFalse();
+        assertThat(response.path("warnings").toString()).contains("credential private-regcred not injected", "does not exist");
+    }
+
     /** A handler whose policy store fails, standing for any bug on the review path. */
     PodMutationHandler brokenHandler(InjectorConfig config) {
         PolicyStore broken = new PolicyStore() {
