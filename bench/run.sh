@@ -178,7 +178,7 @@ cleanup; server_pid=""
 
 # --- JMH ----------------------------------------------------------------------------------------
 log "JMH: decision + patch per review (pinned to core $SERVER_CPU)"
-taskset -c "$SERVER_CPU" java -cp "target/test-classes:target/classes:$(cat $WORK/classpath.txt)" org.openjdk.jmh.Main \
+taskset -c "$SERVER_CPU" java -cp "target/jmh-classes:target/classes:$(cat $WORK/classpath.txt)" org.openjdk.jmh.Main \
   DecisionPatchBenchmark $JMH_ARGS -rf json -rff $WORK/jmh.json >$WORK/jmh.out 2>&1 || { tail -30 $WORK/jmh.out >&2; echo "bench: JMH failed" >&2; exit 1; }
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
