@@ -13,6 +13,10 @@ IMAGE ?= pullsecret-injector:dev
 POD ?= examples/workloads.yaml
 # Source Secret manifests for `make review` (a file or a directory).
 SECRETS ?= examples/embedded-api
+# `make bench`: seconds of warm-up per scenario, measured runs per scenario, seconds per run.
+WARMUP ?= 30
+RUNS ?= 3
+DURATION ?= 20
 JAR := target/quarkus-app/quarkus-run.jar
 
 .PHONY: help
@@ -38,6 +42,10 @@ $(JAR):
 .PHONY: test
 test: ## Run the whole test suite
 	$(MVN) verify
+
+.PHONY: bench
+bench: ## Benchmark /mutate against the same app's ceiling endpoint (~15 min; WARMUP=30 RUNS=3 DURATION=20); writes bench/results/
+	WARMUP=$(WARMUP) RUNS=$(RUNS) DURATION=$(DURATION) MVN="$(MVN)" bench/run.sh
 
 .PHONY: certs
 certs: ## Write a dev CA and server certificate to certs/ (NAMESPACE=... sets the service name)

@@ -165,6 +165,15 @@ public interface InjectorConfig {
     @WithDefault("pullsecret-injector-images")
     String inventoryConfigmapPrefix();
 
+    /**
+     * Benchmarks only ({@code INJECTOR_BENCH_CEILING_ENDPOINT}): serve {@code POST /bench/ceiling},
+     * which parses the AdmissionReview body into a tree and answers a constant allowed response, so
+     * {@code make bench} can measure what this JVM, TLS and HTTP stack can do at best and report
+     * {@code /mutate} as a ratio of it. Off, the endpoint answers 404; never set it in production.
+     */
+    @WithDefault("false")
+    boolean benchCeilingEndpoint();
+
     /** See {@link #internalErrorPolicy()}. */
     enum InternalErrorPolicy {
         admit,

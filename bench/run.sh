@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# `make bench`: the webhook against the machine's own ceiling, in one run (issue 6).
+#
+# Builds the packaged app, runs it with -Xmx128m pinned to one core (SERVER_CPU) against the
+# embedded in-memory Kubernetes API, and loads it from the other core (LOAD_CPU) over loopback
+# HTTPS: the same JVM also serves POST /bench/ceiling (injector.bench-ceiling-endpoint), a trivial
+# endpoint that parses the same AdmissionReview into a tree and answers a constant response; /mutate
+# is reported as a ratio of it. Each scenario: WARMUP s of warm-up, then RUNS runs of DURATION s,
+# median per column. Then JMH for the pure decision + patch path. Writes
+# bench/results/<date>-<commit>.md and prints it.
+#
+# Settings (environment, or make variables of the same name): WARMUP=30 RUNS=3 DURATION=20
+# SERVER_CPU=1 LOAD_CPU=0 JFR=0 (1: record target/bench/server.jfr with the profile settings)
+# JMH_ARGS= (extra JMH options, e.g. "-wi 1 -i 1" for a quick try).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WARMUP=${WARMUP:-30}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-20}
+SERVER_CPU=${SERVER_CPU:-1}
+LOAD_CPU=${LOAD_CPU:-0}
+JFR=${JFR:-0}
+JMH_ARGS=${JMH_ARGS:-}
+MVN=${MVN:-./mvnw -B}
+WORK=target/bench
+URL=https://127.0.0.1:8443
+RAW=$WORK/raw
+started_at=$(date +%s)
+
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+
+# --- tools --------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v h2load >/dev/null || missing+=(nghttp2-client)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+command -v taskset >/dev/null || missing+=(util-linux)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- build --------------------------------------------------------------------------------------
+log "building the app and the JMH benchmark"
+$MVN -q package -DskipTests
+$MVN -q -Pbench test-compile
+$MVN -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$WORK/classpath.txt >/dev/null
+[[ -f certs/tls.crt ]] || scripts/dev-certs.sh certs pullsecret-injector
+rm -rf "$RAW" && mkdir -p "$RAW"
+python3 bench/gen-reviews.py $WORK
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- src pom.xml bench 2>/dev/null || commit="$commit-dirty"
+cpu_model=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+jdk=$(java -version 2>&1 | head -1)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- server -------------------------------------------------------------------------------------
+server_pid=""
+sampler_pid=""
+cleanup() {
+  [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null || true
+  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+jvm_flags=(-Xmx128m)
+[[ $JFR == 1 ]] && jvm_flags+=("-XX:StartFlightRecording=filename=$WORK/server.jfr,settings=profile")
+t0=$(date +%s%N)
+INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=always INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
+  INJECTOR_BENCH_CEILING_ENDPOINT=true \
+  taskset -c "$SERVER_CPU" java "${jvm_flags[@]}" -jar target/quarkus-app/quarkus-run.jar >$WORK/server.log 2>&1 &
+server_pid=$!
+
+post() { # post PATH BODYFILE -> prints the response body
+  curl -sk --max-time 5 -H 'Content-Type: application/json' --data-binary "@$2" "$URL$1"
+}
+first_ok=""
+for _ in $(seq 1 3000); do # at most ~60 s
+  code=$(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @$WORK/review-2k.json "$URL/mutate" || true)
+  if [[ $code == 200 ]]; then first_ok=$(date +%s%N); break; fi
+  kill -0 "$server_pid" 2>/dev/null || { cat $WORK/server.log; echo "bench: the server died" >&2; exit 1; }
+  sleep 0.02
+done
+[[ -n $first_ok ]] || { echo "bench: no HTTPS 200 within 60 s" >&2; exit 1; }
+startup_ms=$(( (first_ok - t0) / 1000000 ))
+sleep 2
+rss_kb() { awk '/^VmRSS/ {print $2}' /proc/$server_pid/status; }
+rss_start=$(rss_kb)
+log "first HTTPS 200 after ${startup_ms} ms; RSS ${rss_start} kB"
+
+# Check what each scenario's body gets before loading with it.
+post /mutate $WORK/review-2k.json | grep -q '"patch"' || { echo "bench: the 2 KB review got no patch" >&2; exit 1; }
+post /mutate $WORK/review-20k.json | grep -q '"patch"' || { echo "bench: the 20 KB review got no patch" >&2; exit 1; }
+post /bench/ceiling $WORK/review-2k.json | grep -q '"allowed":true' || { echo "bench: the ceiling endpoint is off" >&2; exit 1; }
+sed "s/__NS__/bench-check-$$/g" $WORK/review-newns.json >$WORK/check-newns.json
+newns_answer=$(post /mutate $WORK/check-newns.json)
+python3 - "$newns_answer" <<'PY'
+import base64, json, sys
+r = json.loads(sys.argv[1])["response"]
+ops = json.loads(base64.b64decode(r["patch"]))
+names = sorted(s["name"] for op in ops for s in (op["value"] if isinstance(op["value"], list) else [op["value"]]))
+assert names == ["dockerhub", "regcred"] and "warnings" not in r, r
+PY
+log "checked: warm and large reviews get a patch; a Pod in a namespace unknown to the API gets both copies, no warning"
+
+# RSS under load: the largest VmRSS seen, sampled every 0.5 s (bounded: at most 1 h).
+(for _ in $(seq 1 7200); do rss_kb; sleep 0.5; done >$WORK/rss.txt 2>/dev/null) &
+sampler_pid=$!
+
+# --- load ---------------------------------------------------------------------------------------
+wrk_run() { # wrk_run NAME PATH SCRIPT CONNECTIONS BODY SECONDS [CLOSE] -> appends a RESULT line to $RAW/NAME
+  local name=$1 path=$2 script=$3 conns=$4 body=$5 secs=$6 close=${7:-0}
+  BODY=$body CLOSE=$close RUN_ID="$(date +%s%N | tail -c 10)" taskset -c "$LOAD_CPU" \
+    wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$script" "$URL$path" >$WORK/wrk.out 2>&1 || true
+  if [[ $name != - ]]; then
+    grep '^RESULT' $WORK/wrk.out >>"$RAW/$name" || { cat $WORK/wrk.out >&2; echo "RESULT requests=0 duration_us=1 p50_us=0 p99_us=0 p999_us=0 max_us=0 errors=-1 non2xx=0" >>"$RAW/$name"; }
+  fi
+}
+h2_run() { # h2_run NAME RPS SECONDS -> per-request log turned into a RESULT line
+  local name=$1 rps=$2 secs=$3 clients=$(( $2 / 500 ))
+  ((clients >= 1)) || clients=1
+  rm -f $WORK/h2.log
+  taskset -c "$LOAD_CPU" h2load -t1 -c"$clients" -m1 --rps=$(( rps / clients )) -D "$secs" \
+    -H 'content-type: application/json' -d $WORK/review-2k.json --log-file=$WORK/h2.log "$URL/mutate" >$WORK/h2.out 2>&1 || true
+  [[ $name == - ]] && return 0
+  python3 - "$WORK/h2.log" "$secs" >>"$RAW/$name" <<'PY'
+import sys
+rows = [l.split("\t") for l in open(sys.argv[1]) if l.strip()]
+lat = sorted(int(r[2]) for r in rows)
+bad = sum(1 for r in rows if r[1] != "200")
+pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] if lat else 0
+print(f"RESULT requests={len(lat)} duration_us={int(float(sys.argv[2]) * 1e6)} p50_us={pct(50)} p99_us={pct(99)} "
+      f"p999_us={pct(99.9)} max_us={lat[-1] if lat else 0} errors=0 non2xx={bad}")
+PY
+}
+
+log "1. warm path, keep-alive, 16 connections, 2 KB review (interleaved with the ceiling)"
+wrk_run - /bench/ceiling bench/post.lua 16 $WORK/review-2k.json "$WARMUP"
+wrk_run - /mutate bench/post.lua 16 $WORK/review-2k.json "$WARMUP"
+for _ in $(seq "$RUNS"); do
+  wrk_run ceiling-2k /bench/ceiling bench/post.lua 16 $WORK/review-2k.json "$DURATION"
+  wrk_run mutate-2k /mutate bench/post.lua 16 $WORK/review-2k.json "$DURATION"
+done
+
+for rate in 2000 8000; do
+  log "2. fixed rate $rate reviews/s (h2load, HTTP/2)"
+  h2_run - "$rate" "$WARMUP"
+  for _ in $(seq "$RUNS"); do h2_run "rate-$rate" "$rate" "$DURATION"; done
+done
+
+log "3. a new TLS connection per request (Connection: close; ceiling interleaved)"
+wrk_run - /mutate bench/post.lua 16 $WORK/review-2k.json "$WARMUP" 1
+for _ in $(seq "$RUNS"); do
+  wrk_run ceiling-close /bench/ceiling bench/post.lua 16 $WORK/review-2k.json "$DURATION" 1
+  wrk_run mutate-close /mutate bench/post.lua 16 $WORK/review-2k.json "$DURATION" 1
+done
+
+log "4. first Pod in a new namespace each time (GET + CREATE against the embedded API), 2 connections"
+wrk_run - /mutate bench/new-namespace.lua 2 $WORK/review-newns.json "$WARMUP"
+for _ in $(seq "$RUNS"); do wrk_run new-namespace /mutate bench/new-namespace.lua 2 $WORK/review-newns.json "$DURATION"; done
+
+log "5. a large Pod: 50 containers, 20 KB review (ceiling interleaved)"
+wrk_run - /mutate bench/post.lua 16 $WORK/review-20k.json "$WARMUP"
+for _ in $(seq "$RUNS"); do
+  wrk_run ceiling-20k /bench/ceiling bench/post.lua 16 $WORK/review-20k.json "$DURATION"
+  wrk_run mutate-20k /mutate bench/post.lua 16 $WORK/review-20k.json "$DURATION"
+done
+
+kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+rss_max=$(sort -n $WORK/rss.txt | tail -1)
+cleanup; server_pid=""
+
+# --- JMH ----------------------------------------------------------------------------------------
+log "JMH: decision + patch per review (pinned to core $SERVER_CPU)"
+taskset -c "$SERVER_CPU" java -cp "target/jmh-classes:target/classes:$(cat $WORK/classpath.txt)" org.openjdk.jmh.Main \
+  DecisionPatchBenchmark $JMH_ARGS -rf json -rff $WORK/jmh.json >$WORK/jmh.out 2>&1 || { tail -30 $WORK/jmh.out >&2; echo "bench: JMH failed" >&2; exit 1; }
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+mkdir -p bench/results
+out="bench/results/$(date +%F)-$commit.md"
+python3 bench/report.py "$RAW" "$WORK/jmh.json" >"$out" \
+  date="$(date -u '+%F %H:%M UTC')" commit="$commit" cpu="$cpu_model" cores="$(nproc)" jdk="$jdk" \
+  load_start="$load_start" load_end="$load_end" warmup="$WARMUP" runs="$RUNS" duration="$DURATION" \
+  startup_ms="$startup_ms" rss_start_kb="$rss_start" rss_max_kb="$rss_max" \
+  wrk="$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" h2load="$(h2load --version | head -1)" \
+  server_cpu="$SERVER_CPU" load_cpu="$LOAD_CPU" elapsed_s="$(( $(date +%s) - started_at ))"
+cat "$out"
+log "written to $out"

@@ -1,0 +1,54 @@
+package io.pullsecretinjector.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pullsecretinjector.admission.PodMutationResource;
+import io.pullsecretinjector.config.InjectorConfig;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /bench/ceiling}: the fastest answer this application can give to an AdmissionReview,
+ * for {@code make bench} only. Same port, TLS, HTTP stack, thread (the event loop) and body
+ * handling as {@link PodMutationResource}: checks the content type, parses the body into a Jackson
+ * tree, and answers a constant allowed response. Answers 404 unless
+ * {@code injector.bench-ceiling-endpoint} is true.
+ */
+@Path("/bench/ceiling")
+public class CeilingResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] ALLOWED = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"\",\"allowed\":true}}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private final boolean enabled;
+
+    public CeilingResource(InjectorConfig config) {
+        this.enabled = config.benchCeilingEndpoint();
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public CompletionStage<Response> ceiling(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        if (!enabled) {
+            return CompletableFuture.completedFuture(Response.status(Response.Status.NOT_FOUND).build());
+        }
+        if (contentType == null || !contentType.startsWith(MediaType.APPLICATION_JSON)) {
+            return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).build());
+        }
+        try {
+            JSON.readTree(body);
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).build());
+        }
+        return CompletableFuture.completedFuture(Response.ok(ALLOWED, MediaType.APPLICATION_JSON).build());
+    }
+}
