@@ -14,6 +14,10 @@ POD ?= examples/workloads.yaml
 # Source Secret manifests for `make review` (a file or a directory).
 SECRETS ?= examples/embedded-api
 JAR := target/quarkus-app/quarkus-run.jar
+# How long `make fuzz` runs each fuzz target (Jazzer duration: 30s, 5m, 1h).
+FUZZ_TIME ?= 5m
+# The Jazzer fuzz test classes (one fuzz target each), in src/test/java/io/pullsecretinjector/fuzz.
+FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
 .PHONY: help
 help: ## List the targets
@@ -38,6 +42,12 @@ $(JAR):
 .PHONY: test
 test: ## Run the whole test suite
 	$(MVN) verify
+
+.PHONY: fuzz
+fuzz: ## Fuzz each target coverage-guided for FUZZ_TIME (default 5m); a finding is saved as crash-* next to the corpus
+	for target in $(FUZZ_TARGETS); do \
+	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) $(MVN) test -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false; \
+	done
 
 .PHONY: certs
 certs: ## Write a dev CA and server certificate to certs/ (NAMESPACE=... sets the service name)
