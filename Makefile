@@ -46,7 +46,7 @@ test: ## Run the whole test suite
 .PHONY: fuzz
 fuzz: ## Fuzz each target coverage-guided for FUZZ_TIME (default 5m); a finding is saved as crash-* next to the corpus
 	for target in $(FUZZ_TARGETS); do \
-	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) $(MVN) test -Dtest="$$target" -Dsurefire.failIfNoSpecifiedTests=false; \
+	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) $(MVN) test-compile surefire:test@fuzz-regression -Dtest="$$target"; \
 	done
 
 .PHONY: certs
