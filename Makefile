@@ -18,6 +18,10 @@ WARMUP ?= 30
 RUNS ?= 3
 DURATION ?= 20
 JAR := target/quarkus-app/quarkus-run.jar
+# How long `make fuzz` runs each fuzz target (Jazzer duration: 30s, 5m, 1h).
+FUZZ_TIME ?= 5m
+# The Jazzer fuzz test classes (one fuzz target each), in src/test/java/io/pullsecretinjector/fuzz.
+FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
 .PHONY: help
 help: ## List the targets
@@ -46,6 +50,12 @@ test: ## Run the whole test suite
 .PHONY: bench
 bench: ## Benchmark /mutate against the same app's ceiling endpoint (~15 min; WARMUP=30 RUNS=3 DURATION=20); writes bench/results/
 	WARMUP=$(WARMUP) RUNS=$(RUNS) DURATION=$(DURATION) MVN="$(MVN)" bench/run.sh
+
+.PHONY: fuzz
+fuzz: ## Fuzz each target coverage-guided for FUZZ_TIME (default 5m); a finding is saved as crash-* next to the corpus
+	for target in $(FUZZ_TARGETS); do \
+	  JAZZER_FUZZ=1 JAZZER_MAX_DURATION=$(FUZZ_TIME) $(MVN) test-compile surefire:test@fuzz-regression -Dtest="$$target"; \
+	done
 
 .PHONY: certs
 certs: ## Write a dev CA and server certificate to certs/ (NAMESPACE=... sets the service name)

@@ -12,6 +12,9 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -33,6 +36,7 @@ public class SecretReplicator {
 
     private final SecretApi api;
     private final long ttlNanos;
+    private final long followerWaitNanos;
     private final LongSupplier clock;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
@@ -40,12 +44,21 @@ public class SecretReplicator {
 
     @Inject
     public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry) {
-        this(api, config.cacheTtl(), System::nanoTime, registry);
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry);
     }
 
     SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
+        this(api, ttl, Duration.ofSeconds(30), clock, registry);
+    }
+
+    /**
+     * @param followerWait how long a call waits for another call's reconcile of the same copy; the
+     *                     review budget, after which the review has been answered anyway
+     */
+    SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry) {
         this.api = api;
         this.ttlNanos = ttl.toNanos();
+        this.followerWaitNanos = followerWait.toNanos();
         this.clock = clock;
         for (CopyResult r : CopyResult.values()) {
             counters.put(r, io.micrometer.core.instrument.Counter.builder("pullsecret_injector_copies")
@@ -83,7 +96,23 @@ public class SecretReplicator {
         CompletableFuture<CopyOutcome> mine = new CompletableFuture<>();
         CompletableFuture<CopyOutcome> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
-            CopyOutcome shared = running.join();
+            CopyOutcome shared;
+            try {
+                // bounded: a hung call must not pin one API thread per waiting review (the pool would
+                // starve and reviews of other namespaces time out); the review is answered by now anyway
+                shared = running.get(followerWaitNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                shared = CopyOutcome.failed("copy " + key + ": another review's call to the Kubernetes API for this copy did not "
+                        + "finish within the injector's budget; the next Pod will retry");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shared = CopyOutcome.failed("copy " + key + ": interrupted while waiting for another review's call");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
             // the leader already counted the write; a follower only saw a current copy
             CopyOutcome seen = shared.result() == CopyResult.CREATED || shared.result() == CopyResult.UPDATED
                     ? CopyOutcome.of(CopyResult.UNCHANGED) : shared;

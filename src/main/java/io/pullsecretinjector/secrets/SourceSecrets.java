@@ -77,7 +77,12 @@ public class SourceSecrets {
         return hit != null ? hit : refresh(credential);
     }
 
-    /** Reads the source from the API server now and caches the answer, found or not. Never throws. */
+    /**
+     * Reads the source from the API server now and caches the answer, found or not. A failed call
+     * (5xx, 403, 429, timeout) is not cached: the next review asks again, so a Pod created after
+     * the API server recovers gets its credentials at once instead of after {@code cache-ttl}.
+     * Never throws.
+     */
     public Read refresh(RegistryCredential credential) {
         String what = "secret " + credential.source();
         Read read;
@@ -91,6 +96,8 @@ public class SourceSecrets {
         } catch (RuntimeException e) {
             read = new Read(null, ApiProblems.describe(e, "get", what, credential.existingSecretNamespace()));
             LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
+            cache.remove(credential.source());
+            return read;
         }
         cache.put(credential.source(), new Entry(read, clock.getAsLong() + ttlNanos));
         return read;
