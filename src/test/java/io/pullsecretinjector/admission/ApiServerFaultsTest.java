@@ -61,8 +61,7 @@ class ApiServerFaultsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), metrics);
+        return TestHandlers.create(store, api, config, metrics);
     }
 
     static Stream<Arguments> faults() {

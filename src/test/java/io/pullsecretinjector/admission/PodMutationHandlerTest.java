@@ -40,8 +40,7 @@ class PodMutationHandlerTest {
     PodMutationHandler handler(InjectorConfig config) throws Exception {
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        return new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), new io.pullsecretinjector.inventory.ImageInventory(1000, System::currentTimeMillis), metrics);
+        return TestHandlers.create(store, api, config, metrics);
     }
 
     JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {
@@ -166,8 +165,7 @@ class PodMutationHandlerTest {
                 throw new IllegalStateException("boom");
             }
         };
-        return new PodMutationHandler(broken, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), new io.pullsecretinjector.inventory.ImageInventory(1000, System::currentTimeMillis), metrics);
+        return TestHandlers.create(broken, api, config, metrics);
     }
 
     @Test

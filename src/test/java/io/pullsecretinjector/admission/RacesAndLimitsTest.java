@@ -44,8 +44,7 @@ class RacesAndLimitsTest {
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", PodMutationHandlerTest.HUB).build());
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        return new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics), config,
-                new ApiThreadPool(config), metrics);
+        return TestHandlers.create(store, api, config, metrics);
     }
 
     static JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {

@@ -54,8 +54,7 @@ class AdmissionFuzzTest {
             throw new UncheckedIOException(e);
         }
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        PodMutationHandler handler = new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics),
-                config, new ApiThreadPool(config), metrics);
+        PodMutationHandler handler = io.pullsecretinjector.admission.TestHandlers.create(store, api, config, metrics);
         return new PodMutationResource(handler);
     }
 

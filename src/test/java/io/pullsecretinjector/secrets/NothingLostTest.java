@@ -62,8 +62,7 @@ class NothingLostTest {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        PodMutationHandler handler = new PodMutationHandler(store, new SourceSecrets(api, config), new SecretReplicator(api, config, metrics),
-                config, new ApiThreadPool(config), metrics);
+        PodMutationHandler handler = io.pullsecretinjector.admission.TestHandlers.create(store, api, config, metrics);
 
         Random faults = new Random(SEED + 1);
         int[] codes = {500, 403, 409, 429};
