@@ -7,9 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.inventory.ImageInventory;
-import io.pullsecretinjector.patch.ImagePullSecretsPatch;
-import io.pullsecretinjector.patch.ImageRewritePatch;
 import io.pullsecretinjector.patch.PatchOperation;
+import io.pullsecretinjector.patch.PodPatch;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PodFacts;
@@ -47,7 +46,6 @@ import org.jboss.logging.Logger;
 public class PodMutationHandler {
 
     private static final Logger LOG = Logger.getLogger(PodMutationHandler.class);
-    static final String WARNING_PREFIX = "pullsecret-injector: ";
 
     private final PolicyStore policies;
     private final ImageInventory inventory;
@@ -135,10 +133,10 @@ public class PodMutationHandler {
 
     /** Fills in every copy outcome from memory; false when one needs the API. */
     private boolean copyFromMemory(Work work) {
+        if (work.request.dryRun()) {
+            return true;
+        }
         for (Decision.Match m : work.decision.applied()) {
-            if (work.request.dryRun()) {
-                continue;
-            }
             SourceSecrets.Read source = sources.cached(m.credential());
             if (source == null) {
                 return false;
@@ -161,10 +159,10 @@ public class PodMutationHandler {
         if (work.decision.isSkipped()) {
             return new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(work.request.uid()), work.decision.skipReason());
         }
+        if (work.request.dryRun()) {
+            return work.answer(false);
+        }
         for (Decision.Match m : work.decision.applied()) {
-            if (work.request.dryRun()) {
-                continue;
-            }
             SourceSecrets.Read source = sources.read(m.credential());
             work.outcomes.put(m, source.found()
                     ? replicator.ensure(work.namespace, m.credential().targetSecretName(), source.secret())
@@ -178,8 +176,8 @@ public class PodMutationHandler {
                 request.namespace(), request.operation(), request.username());
         String message = "internal error (" + e.getClass().getSimpleName() + "); see the injector's log for uid " + request.uid();
         ObjectNode response = onInternalError == InjectorConfig.InternalErrorPolicy.deny
-                ? AdmissionResponses.errored(request.uid(), 500, WARNING_PREFIX + message)
-                : AdmissionResponses.allowed(request.uid(), List.of(WARNING_PREFIX + message + "; the Pod was admitted without injected pull secrets"));
+                ? AdmissionResponses.errored(request.uid(), 500, Warnings.of(message))
+                : AdmissionResponses.allowed(request.uid(), List.of(Warnings.of(message + "; the Pod was admitted without injected pull secrets")));
         return new Answer(ReviewOutcome.ERROR, response, message);
     }
 
@@ -187,11 +185,8 @@ public class PodMutationHandler {
         reviews.get(answer.outcome).increment();
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (LOG.isDebugEnabled() || answer.outcome == ReviewOutcome.TIMEOUT || answer.response.has("warnings")) {
-            String name = request.object().path("metadata").path("name").asText("");
-            if (name.isEmpty()) {
-                String generateName = request.object().path("metadata").path("generateName").asText("");
-                name = generateName.isEmpty() ? "(unnamed)" : generateName + "*";
-            }
+            JsonNode metadata = request.object().path("metadata");
+            String name = PodFacts.displayName(metadata.path("name").asText(""), metadata.path("generateName").asText(""));
             LOG.infof("uid=%s namespace=%s name=%s operation=%s user=%s dryRun=%s outcome=%s detail=%s warnings=%s", request.uid(),
                     request.namespace(), name, request.operation(), request.username(), request.dryRun(), answer.outcome.tag(),
                     answer.detail == null ? "-" : answer.detail, answer.response.path("warnings"));
@@ -225,7 +220,7 @@ public class PodMutationHandler {
             Decision d = decision;
             if (d == null) {
                 String why = "the Kubernetes API did not answer within the injector's budget; the Pod was admitted without injected pull secrets";
-                return new Answer(ReviewOutcome.TIMEOUT, AdmissionResponses.allowed(request.uid(), List.of(WARNING_PREFIX + why)), why);
+                return new Answer(ReviewOutcome.TIMEOUT, AdmissionResponses.allowed(request.uid(), List.of(Warnings.of(why))), why);
             }
             if (d.isSkipped()) {
                 return new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(request.uid()), d.skipReason());
@@ -234,7 +229,7 @@ public class PodMutationHandler {
             List<String> warnings = new ArrayList<>();
             for (Decision.Miss miss : d.notApplied()) {
                 if (miss.warn()) {
-                    warnings.add(WARNING_PREFIX + "credential " + miss.credential().targetSecretName() + " not injected: " + miss.reason());
+                    warnings.add(Warnings.notInjected(miss.credential().targetSecretName(), miss.reason()));
                 }
             }
             boolean timedOut = false;
@@ -248,19 +243,18 @@ public class PodMutationHandler {
                 CopyOutcome outcome = outcomes.get(m);
                 if (outcome == null) {
                     timedOut = true;
-                    warnings.add(WARNING_PREFIX + "credential " + target + " not injected: copying it into namespace " + namespace
-                            + " did not finish within the injector's budget; it will be there for the next Pod");
+                    warnings.add(Warnings.notInjected(target, "copying it into namespace " + namespace
+                            + " did not finish within the injector's budget; it will be there for the next Pod"));
                     continue;
                 }
                 if (outcome.result().usable()) {
                     names.add(target);
                 }
                 if (outcome.warning() != null) {
-                    warnings.add(WARNING_PREFIX + (outcome.result().usable() ? "" : "credential " + target + " not injected: ") + outcome.warning());
+                    warnings.add(outcome.result().usable() ? Warnings.of(outcome.warning()) : Warnings.notInjected(target, outcome.warning()));
                 }
             }
-            List<PatchOperation> ops = new ArrayList<>(ImageRewritePatch.operations(pod, d.rewrites()));
-            ops.addAll(ImagePullSecretsPatch.operations(pod.imagePullSecrets(), names));
+            List<PatchOperation> ops = PodPatch.operations(pod, d.rewrites(), names);
             ReviewOutcome outcome = timedOut && late ? ReviewOutcome.TIMEOUT : ops.isEmpty() ? ReviewOutcome.UNCHANGED : ReviewOutcome.PATCHED;
             String detail = (names.isEmpty() ? "no credential added" : "imagePullSecrets " + names)
                     + (d.rewrites().isEmpty() ? "" : ", " + d.rewrites().size() + " image(s) rewritten");

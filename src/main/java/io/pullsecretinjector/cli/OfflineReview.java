@@ -1,8 +1,8 @@
 package io.pullsecretinjector.cli;
 
-import io.pullsecretinjector.patch.ImagePullSecretsPatch;
-import io.pullsecretinjector.patch.ImageRewritePatch;
+import io.pullsecretinjector.admission.Warnings;
 import io.pullsecretinjector.patch.PatchOperation;
+import io.pullsecretinjector.patch.PodPatch;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PodFacts;
@@ -52,30 +52,24 @@ public final class OfflineReview {
         if (!decision.isSkipped()) {
             for (Decision.Miss miss : decision.notApplied()) {
                 if (miss.warn()) {
-                    warnings.add(notInjected(miss.credential().targetSecretName(), miss.reason()));
+                    warnings.add(Warnings.notInjected(miss.credential().targetSecretName(), miss.reason()));
                 }
             }
             for (Decision.Match m : decision.applied()) {
                 String problem = sources.missing(m.credential());
                 if (problem != null) {
                     missing.add(new Decision.Miss(m.credential(), problem, true));
-                    warnings.add(notInjected(m.credential().targetSecretName(), problem));
+                    warnings.add(Warnings.notInjected(m.credential().targetSecretName(), problem));
                 } else {
                     names.add(m.credential().targetSecretName());
                 }
             }
         }
-        List<PatchOperation> ops = new ArrayList<>(ImageRewritePatch.operations(pod, decision.rewrites()));
-        ops.addAll(ImagePullSecretsPatch.operations(pod.imagePullSecrets(), List.copyOf(names)));
+        List<PatchOperation> ops = PodPatch.operations(pod, decision.rewrites(), List.copyOf(names));
         Set<String> after = new LinkedHashSet<>(pod.imagePullSecrets());
         after.addAll(names);
         List<String> added = new ArrayList<>(names);
         added.removeAll(pod.imagePullSecrets());
         return new Result(decision, missing, added, ops, List.copyOf(after), warnings);
-    }
-
-    /** The live webhook's wording for a credential left out. */
-    static String notInjected(String target, String reason) {
-        return "pullsecret-injector: credential " + target + " not injected: " + reason;
     }
 }

@@ -96,6 +96,11 @@ public record PodFacts(
 
     /** The name to show in logs and messages: the name, else {@code generateName*}, else {@code (unnamed)}. */
     public String displayName() {
+        return displayName(name, generateName);
+    }
+
+    /** See {@link #displayName()}; for callers that hold only the two metadata fields. */
+    public static String displayName(String name, String generateName) {
         if (!name.isEmpty()) {
             return name;
         }

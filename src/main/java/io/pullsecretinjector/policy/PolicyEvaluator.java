@@ -41,6 +41,9 @@ public final class PolicyEvaluator {
             // credentials are chosen for the images the Pod will really pull: the mirror's
             pod = pod.withImages(moved);
         }
+        // parsed once here, not once per credential
+        List<ImageReference> references = new ArrayList<>(pod.images().size());
+        pod.images().forEach(c -> references.add(ImageReference.parse(c.image())));
         List<Decision.Match> applied = new ArrayList<>();
         List<Decision.Miss> notApplied = new ArrayList<>();
         for (RegistryCredential credential : policy.registryCredentials()) {
@@ -59,7 +62,7 @@ public final class PolicyEvaluator {
                 }
                 registries = lookup.registries();
             }
-            Decision.Match match = matchImage(credential, registries, pod);
+            Decision.Match match = matchImage(credential, registries, pod, references);
             if (match != null) {
                 applied.add(match);
             } else {
@@ -83,12 +86,12 @@ public final class PolicyEvaluator {
         return out;
     }
 
-    private static Decision.Match matchImage(RegistryCredential credential, List<RegistryPattern> registries, PodFacts pod) {
-        for (PodFacts.ContainerImage image : pod.images()) {
-            ImageReference ref = ImageReference.parse(image.image());
+    private static Decision.Match matchImage(RegistryCredential credential, List<RegistryPattern> registries, PodFacts pod,
+                                             List<ImageReference> references) {
+        for (int i = 0; i < references.size(); i++) {
             for (RegistryPattern pattern : registries) {
-                if (pattern.matches(ref)) {
-                    return new Decision.Match(credential, image.image(), pattern);
+                if (pattern.matches(references.get(i))) {
+                    return new Decision.Match(credential, pod.images().get(i).image(), pattern);
                 }
             }
         }

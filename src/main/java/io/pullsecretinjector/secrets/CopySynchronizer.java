@@ -251,10 +251,8 @@ public class CopySynchronizer {
             checkLeading(); // a call cut short by the loop stopping is no failure
             counts[2]++;
             failures.increment();
-            String verb = action == CopyPlan.Action.NOOP ? "get" : action == CopyPlan.Action.CREATE ? "create"
-                    : action == CopyPlan.Action.UPDATE ? "update" : "delete";
-            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(),
-                    action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase(),
+            String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
+            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb,
                     ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries"));
         } catch (RuntimeException e) {
             counts[2]++;

@@ -77,11 +77,6 @@ public class SecretReplicator {
         return k.outcome.result() == CopyResult.FOREIGN ? k.outcome : CopyOutcome.of(CopyResult.UNCHANGED);
     }
 
-    /** Records a result that did not go through {@link #ensure}, such as a dry-run skip. */
-    public void count(CopyResult result) {
-        counters.get(result).increment();
-    }
-
     /**
      * Ensures the copy exists and is current (blocking). Concurrent calls for the same copy share
      * one reconcile. Never throws: failures come back as {@link CopyResult#FAILED} with a warning.
