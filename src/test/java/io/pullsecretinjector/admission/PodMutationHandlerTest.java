@@ -73,7 +73,7 @@ class PodMutationHandlerTest {
 
         JsonNode response = answer(handler(TestConfigs.defaults()), fixture(fixture));
 
-        assertThat(api.calls).isEmpty();
+        assertThat(api.snapshot()).isEmpty();
         assertThat(response.path("allowed").asBoolean()).isTrue();
         assertThat(response.has("patch")).isFalse();
         assertThat(response.has("warnings")).isFalse();
@@ -88,7 +88,7 @@ class PodMutationHandlerTest {
         JsonNode response = answer(handler(TestConfigs.defaults()), review);
 
         assertThat(pullSecretNames(patchedObject(review, response))).containsExactly("private-regcred");
-        assertThat(api.calls).allSatisfy(call -> assertThat(call).startsWith("get registry-creds/"));
+        assertThat(api.snapshot()).allSatisfy(call -> assertThat(call).startsWith("get registry-creds/"));
         assertThat(metrics.counter("pullsecret_injector_copies", "result", "skipped_dry_run").count()).isEqualTo(1.0);
         assertThat(metrics.counter("pullsecret_injector_copies", "result", "created").count()).isZero();
     }
@@ -143,7 +143,7 @@ class PodMutationHandlerTest {
         assertThat(pullSecretNames(patchedObject(review, response))).containsExactly("private-regcred");
         assertThat(response.path("warnings").toString()).contains("registry-creds/regcred does not exist",
                 "the copy already in orphan is referenced as it is");
-        assertThat(api.calls).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
+        assertThat(api.snapshot()).noneMatch(c -> c.startsWith("create") || c.startsWith("update"));
     }
 
     @Test

@@ -21,6 +21,13 @@ public class FakeSecretApi implements SecretApi {
     public volatile Function<String, Integer> failWith = call -> null;
     private long version = 1;
 
+    /** The calls so far; API threads of timed-out reviews may still be adding, so assert on this, not on {@link #calls}. */
+    public List<String> snapshot() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
     public FakeSecretApi put(Secret secret) {
         Secret s = new SecretBuilder(secret).editOrNewMetadata().withResourceVersion(Long.toString(version++)).endMetadata().build();
         secrets.put(key(s), s);

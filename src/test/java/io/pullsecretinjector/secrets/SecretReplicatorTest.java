@@ -42,12 +42,12 @@ class SecretReplicatorTest {
 
         assertThat(replicator.known("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
         assertThat(replicator.ensure("team-a", "pull", source).result()).isEqualTo(CopyResult.UNCHANGED);
-        assertThat(api.calls).as("no API call while the copy is known current").isEmpty();
+        assertThat(api.snapshot()).as("no API call while the copy is known current").isEmpty();
 
         now.addAndGet(Duration.ofSeconds(61).toNanos());
         assertThat(replicator.known("team-a", "pull", source)).isNull();
         assertThat(replicator.ensure("team-a", "pull", source).result()).isEqualTo(CopyResult.UNCHANGED);
-        assertThat(api.calls).containsExactly("get team-a/pull");
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
     }
 
     @Test
@@ -70,7 +70,7 @@ class SecretReplicatorTest {
 
         assertThat(outcome.result()).isEqualTo(CopyResult.FOREIGN);
         assertThat(outcome.warning()).contains("team-a/pull already exists", "set a different targetSecretName");
-        assertThat(api.calls).containsExactly("get team-a/pull");
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
         assertThat(api.secrets.get("team-a/pull").getData()).isEqualTo(Map.of("x", "eQ=="));
     }
 
@@ -92,7 +92,7 @@ class SecretReplicatorTest {
         };
 
         assertThat(replicator.ensure("team-a", "pull", source).result()).isEqualTo(CopyResult.UNCHANGED);
-        assertThat(api.calls).containsExactly("get team-a/pull", "create team-a/pull", "get team-a/pull");
+        assertThat(api.snapshot()).containsExactly("get team-a/pull", "create team-a/pull", "get team-a/pull");
     }
 
     @Test
