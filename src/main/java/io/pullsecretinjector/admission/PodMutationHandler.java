@@ -122,7 +122,9 @@ public class PodMutationHandler {
         }
         CompletableFuture<Answer> slow;
         try {
-            slow = CompletableFuture.supplyAsync(() -> answerWithApi(work, policy), apiPool);
+            // the copies are started inside the pool task: composing them onto its future instead could run
+            // them on whichever thread attaches the stage (the event loop) when the task is already done
+            slow = CompletableFuture.supplyAsync(() -> answerWithApi(work, policy), apiPool).thenCompose(copies -> copies);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.completedFuture(work.answer(true));
         }
@@ -154,21 +156,41 @@ public class PodMutationHandler {
         return true;
     }
 
-    private Answer answerWithApi(Work work, InjectionPolicy policy) {
-        work.decision = evaluator.evaluate(policy, work.namespace, work.pod, sources.registries(true));
-        if (work.decision.isSkipped()) {
-            return new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(work.request.uid()), work.decision.skipReason());
+    /**
+     * Runs on an API thread: decides, then ensures each applied credential's copy, all at once: a
+     * Pod needing two copies in a new namespace waits for the slower of two GET + CREATE round
+     * trips, not for their sum. The first copy runs on this thread; the others on the pool, or here
+     * too when it is full.
+     */
+    private CompletableFuture<Answer> answerWithApi(Work work, InjectionPolicy policy) {
+        Decision decision = evaluator.evaluate(policy, work.namespace, work.pod, sources.registries(true));
+        work.decision = decision;
+        if (decision.isSkipped()) {
+            return CompletableFuture.completedFuture(new Answer(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(work.request.uid()),
+                    decision.skipReason()));
         }
-        if (work.request.dryRun()) {
-            return work.answer(false);
+        List<Decision.Match> applied = decision.applied();
+        if (work.request.dryRun() || applied.isEmpty()) {
+            return CompletableFuture.completedFuture(work.answer(false));
         }
-        for (Decision.Match m : work.decision.applied()) {
-            SourceSecrets.Read source = sources.read(m.credential());
-            work.outcomes.put(m, source.found()
-                    ? replicator.ensure(work.namespace, m.credential().targetSecretName(), source.secret())
-                    : replicator.keepExisting(work.namespace, m.credential().targetSecretName(), m.credential().source(), source.problem()));
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (Decision.Match m : applied.subList(1, applied.size())) {
+            try {
+                others.add(CompletableFuture.runAsync(() -> copy(work, m), apiPool));
+            } catch (RejectedExecutionException e) {
+                copy(work, m);
+            }
         }
-        return work.answer(false);
+        copy(work, applied.get(0));
+        return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).thenApply(v -> work.answer(false));
+    }
+
+    private void copy(Work work, Decision.Match m) {
+        SourceSecrets.Read source = sources.read(m.credential());
+        String target = m.credential().targetSecretName();
+        work.outcomes.put(m, source.found()
+                ? replicator.ensure(work.namespace, target, source.secret())
+                : replicator.keepExisting(work.namespace, target, m.credential().source(), source.problem()));
     }
 
     private Answer internalError(ReviewRequest request, Throwable e) {

@@ -89,6 +89,36 @@ class RacesAndLimitsTest {
     }
 
     /**
+     * The first Pod of a namespace that needs two copies waits for the slower of the two, not for
+     * both one after the other: each copy's GET here waits for the other's to arrive. Made one
+     * after the other, the first would wait out the review's 2 s budget and the Pod would get
+     * neither credential.
+     */
+    @Test
+    void aPodNeedingTwoCopiesInANewNamespaceHasBothMadeAtTheSameTime() throws Exception {
+        PodMutationHandler handler = handler(TestConfigs.defaults());
+        ObjectNode review = inNamespace(fixture("pod-create-two-registries-init-container"), "parallel");
+        CountDownLatch bothAsked = new CountDownLatch(2);
+        api.failWith = call -> {
+            if (call.startsWith("get parallel/")) {
+                bothAsked.countDown();
+                try {
+                    bothAsked.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        };
+
+        JsonNode response = answer(handler, review);
+
+        assertThat(response.has("warnings")).as(response.toString()).isFalse();
+        assertThat(pullSecretNames(patchedObject(review, response))).containsExactlyInAnyOrder("private-regcred", "dockerhub");
+        assertThat(api.secrets).containsKeys("parallel/private-regcred", "parallel/dockerhub");
+    }
+
+    /**
      * A review trusts a copy it made for injector.cache-ttl (60 s) without asking again. A copy
      * deleted by hand is restored by the sync loop's resync (SyncLoopTest) or by the first review
      * after the TTL; this test shortens the TTL rather than waiting a minute, which is the honest
