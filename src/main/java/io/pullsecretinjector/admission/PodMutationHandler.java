@@ -14,6 +14,7 @@ import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.PolicyStore;
+import io.pullsecretinjector.policy.RegistryCredential;
 import io.pullsecretinjector.secrets.CopyOutcome;
 import io.pullsecretinjector.secrets.CopyResult;
 import io.pullsecretinjector.secrets.SecretReplicator;
@@ -24,12 +25,15 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,6 +60,8 @@ public class PodMutationHandler {
     private final long budgetNanos;
     private final InjectorConfig.InternalErrorPolicy onInternalError;
     private final Map<ReviewOutcome, Counter> reviews = new EnumMap<>(ReviewOutcome.class);
+    /** Sources and copies whose background renewal is queued or running. */
+    private final Set<String> renewing = ConcurrentHashMap.newKeySet();
     private final Counter dryRunSkips;
     private final Timer latency;
 
@@ -111,12 +117,13 @@ public class PodMutationHandler {
             inventory.record(namespace, pod.images());
         }
         Work work = new Work(request, namespace, pod);
-        if (sources.allCached(policy.registryCredentials())) {
+        if (sources.decidable(policy.registryCredentials())) {
             work.decision = evaluator.evaluate(policy, namespace, pod, sources.registries(false));
             if (work.decision.isSkipped()) {
                 return done(ReviewOutcome.SKIPPED, AdmissionResponses.allowed(request.uid()), work.decision.skipReason());
             }
             if (copyFromMemory(work)) {
+                renewSoonExpiring(work, policy);
                 return CompletableFuture.completedFuture(work.answer(false));
             }
         }
@@ -154,6 +161,59 @@ public class PodMutationHandler {
             work.outcomes.put(m, known);
         }
         return true;
+    }
+
+    /**
+     * Keeps a namespace in steady use on the warm path: a source read (every source the decision
+     * needs) or a copy this review relied on that is in the last quarter of {@code cache-ttl} is
+     * checked again in the background, once, while reviews go on being answered from memory.
+     * Without it, every {@code cache-ttl} all reviews would wait for the API server until the first
+     * of them had refreshed what ran out.
+     */
+    private void renewSoonExpiring(Work work, InjectionPolicy policy) {
+        if (work.request.dryRun()) {
+            return;
+        }
+        for (RegistryCredential credential : policy.registryCredentials()) {
+            if (sources.dueForRenewal(credential)) {
+                inBackground("source " + credential.source(), () -> sources.renew(credential));
+            }
+        }
+        for (Decision.Match m : work.decision.applied()) {
+            String target = m.credential().targetSecretName();
+            if (replicator.dueForRenewal(work.namespace, target)) {
+                inBackground("copy " + work.namespace + "/" + target, () -> {
+                    SourceSecrets.Read source = sources.read(m.credential());
+                    if (source.found()) {
+                        replicator.renew(work.namespace, target, source.secret());
+                    }
+                });
+            }
+        }
+    }
+
+    /** True while a background renewal is queued or running (tests wait for it). */
+    boolean renewalsPending() {
+        return !renewing.isEmpty();
+    }
+
+    /** Runs a renewal on the API pool unless one for the same thing is queued or running. */
+    private void inBackground(String what, Runnable renewal) {
+        if (!renewing.add(what)) {
+            return;
+        }
+        try {
+            apiPool.execute(() -> {
+                try {
+                    renewal.run();
+                } finally {
+                    renewing.remove(what);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the pool is busy with reviews; a later review tries again
+            renewing.remove(what);
+        }
     }
 
     /**
@@ -211,7 +271,7 @@ public class PodMutationHandler {
             String name = PodFacts.displayName(metadata.path("name").asText(""), metadata.path("generateName").asText(""));
             LOG.infof("uid=%s namespace=%s name=%s operation=%s user=%s dryRun=%s outcome=%s detail=%s warnings=%s", request.uid(),
                     request.namespace(), name, request.operation(), request.username(), request.dryRun(), answer.outcome.tag(),
-                    answer.detail == null ? "-" : answer.detail, answer.response.path("warnings"));
+                    Objects.requireNonNullElse(answer.detail.get(), "-"), answer.response.path("warnings"));
         }
         return answer.response;
     }
@@ -220,7 +280,11 @@ public class PodMutationHandler {
         return CompletableFuture.completedFuture(new Answer(outcome, response, detail));
     }
 
-    private record Answer(ReviewOutcome outcome, ObjectNode response, String detail) {
+    /** @param detail for the log line, built only when one is written */
+    private record Answer(ReviewOutcome outcome, ObjectNode response, Supplier<String> detail) {
+        Answer(ReviewOutcome outcome, ObjectNode response, String detail) {
+            this(outcome, response, () -> detail);
+        }
     }
 
     /** One review in progress; filled from the API thread, read by whichever thread answers. */
@@ -278,7 +342,7 @@ public class PodMutationHandler {
             }
             List<PatchOperation> ops = PodPatch.operations(pod, d.rewrites(), names);
             ReviewOutcome outcome = timedOut && late ? ReviewOutcome.TIMEOUT : ops.isEmpty() ? ReviewOutcome.UNCHANGED : ReviewOutcome.PATCHED;
-            String detail = (names.isEmpty() ? "no credential added" : "imagePullSecrets " + names)
+            Supplier<String> detail = () -> (names.isEmpty() ? "no credential added" : "imagePullSecrets " + names)
                     + (d.rewrites().isEmpty() ? "" : ", " + d.rewrites().size() + " image(s) rewritten");
             return new Answer(outcome, AdmissionResponses.patched(request.uid(), ops, warnings), detail);
         }

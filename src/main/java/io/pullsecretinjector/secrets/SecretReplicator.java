@@ -44,7 +44,12 @@ public class SecretReplicator {
 
     @Inject
     public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry);
+        this(api, config, registry, System::nanoTime);
+    }
+
+    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock) {
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry);
     }
 
     SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
@@ -78,6 +83,15 @@ public class SecretReplicator {
     }
 
     /**
+     * True when the copy is known current but in the last quarter of {@code cache-ttl}: a review
+     * answered from that knowledge should have it {@link #renew renewed} in the background. Makes no call.
+     */
+    public boolean dueForRenewal(String namespace, String name) {
+        Known k = known.get(key(namespace, name));
+        return k != null && RenewalWindow.isDue(k.expiresAtNanos, ttlNanos, clock.getAsLong());
+    }
+
+    /**
      * Ensures the copy exists and is current (blocking). Concurrent calls for the same copy share
      * one reconcile. Never throws: failures come back as {@link CopyResult#FAILED} with a warning.
      */
@@ -87,6 +101,20 @@ public class SecretReplicator {
             counters.get(hit.result()).increment();
             return hit;
         }
+        return reconcileShared(namespace, name, source, false);
+    }
+
+    /**
+     * Checks the copy against the API server even though it is known current, and remembers the
+     * answer for a new {@code cache-ttl}: the background renewal of a copy in steady use, so that
+     * its reviews keep being answered from memory. Shared with concurrent calls like {@link #ensure};
+     * a failed renewal leaves what is known to run out as it would have.
+     */
+    public CopyOutcome renew(String namespace, String name, SourceSecret source) {
+        return reconcileShared(namespace, name, source, true);
+    }
+
+    private CopyOutcome reconcileShared(String namespace, String name, SourceSecret source, boolean renewal) {
         String key = key(namespace, name);
         CompletableFuture<CopyOutcome> mine = new CompletableFuture<>();
         CompletableFuture<CopyOutcome> running = inFlight.putIfAbsent(key, mine);
@@ -127,7 +155,9 @@ public class SecretReplicator {
         }
         // remember before releasing followers, so a late arrival finds the answer instead of reconciling again
         if (outcome.result() == CopyResult.FAILED) {
-            known.remove(key);
+            if (!renewal) {
+                known.remove(key);
+            }
         } else {
             known.put(key, new Known(outcome, source.hash(), clock.getAsLong() + ttlNanos));
         }

@@ -49,7 +49,8 @@ public class SourceSecrets {
         this(api, config.cacheTtl(), System::nanoTime);
     }
 
-    SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock) {
+    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
+    public SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock) {
         this.api = api;
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
@@ -61,10 +62,24 @@ public class SourceSecrets {
         return e != null && clock.getAsLong() - e.expiresAtNanos < 0 ? e.read : null;
     }
 
-    /** True when every credential's source is cached and fresh, so a review can be answered without a call. */
-    public boolean allCached(List<RegistryCredential> credentials) {
+    /**
+     * True when the cached read is fresh but in the last quarter of its {@code cache-ttl}: a review
+     * using it should have it read again in the background ({@link #renew}), so that reviews in
+     * steady use never find it expired and wait for the API server.
+     */
+    public boolean dueForRenewal(RegistryCredential credential) {
+        Entry e = cache.get(credential.source());
+        return e != null && RenewalWindow.isDue(e.expiresAtNanos, ttlNanos, clock.getAsLong());
+    }
+
+    /**
+     * True when every source the policy decision reads (those of credentials whose registries come
+     * from the Secret's {@code auths} keys) is cached and fresh, so the decision needs no call. The
+     * sources of the credentials a Pod gets are checked after the decision, by their copies.
+     */
+    public boolean decidable(List<RegistryCredential> credentials) {
         for (RegistryCredential c : credentials) {
-            if (cached(c) == null) {
+            if (c.registriesFromSecret() && cached(c) == null) {
                 return false;
             }
         }
@@ -84,6 +99,18 @@ public class SourceSecrets {
      * Never throws.
      */
     public Read refresh(RegistryCredential credential) {
+        return fetch(credential, false);
+    }
+
+    /**
+     * Reads the source again ahead of its expiry ({@link #dueForRenewal}): like {@link #refresh},
+     * except that a failed call leaves the cached read to run out as it would have. Never throws.
+     */
+    public Read renew(RegistryCredential credential) {
+        return fetch(credential, true);
+    }
+
+    private Read fetch(RegistryCredential credential, boolean keepOnFailure) {
         String what = "secret " + credential.source();
         Read read;
         try {
@@ -96,7 +123,9 @@ public class SourceSecrets {
         } catch (RuntimeException e) {
             read = new Read(null, ApiProblems.describe(e, "get", what, credential.existingSecretNamespace()));
             LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
-            cache.remove(credential.source());
+            if (!keepOnFailure) {
+                cache.remove(credential.source());
+            }
             return read;
         }
         cache.put(credential.source(), new Entry(read, clock.getAsLong() + ttlNanos));
