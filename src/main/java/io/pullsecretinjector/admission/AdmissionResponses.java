@@ -1,10 +1,10 @@
 package io.pullsecretinjector.admission;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pullsecretinjector.patch.PatchOperation;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
@@ -43,7 +43,7 @@ public final class AdmissionResponses {
                 }
             }
             r.put("patchType", "JSONPatch");
-            r.put("patch", Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)));
+            r.put("patch", Base64.getEncoder().encodeToString(bytes(patch)));
         }
         return r;
     }
@@ -60,6 +60,14 @@ public final class AdmissionResponses {
         ObjectNode review = JSON.createObjectNode().put("apiVersion", apiVersion).put("kind", "AdmissionReview");
         review.set("response", response);
         return review;
+    }
+
+    private static byte[] bytes(ArrayNode patch) {
+        try {
+            return JSON.writeValueAsBytes(patch);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serialises", e);
+        }
     }
 
     private static void addWarnings(ObjectNode r, List<String> warnings) {

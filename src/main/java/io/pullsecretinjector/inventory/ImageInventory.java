@@ -1,6 +1,6 @@
 package io.pullsecretinjector.inventory;
 
-import io.pullsecretinjector.policy.ImageReference;
+import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.PodFacts;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +80,7 @@ public class ImageInventory {
     private final int maxImages;
     private final LongSupplier clock;
     private final Map<String, Sightings> images = new ConcurrentHashMap<>();
+    private final ImageReferenceCache parsed = new ImageReferenceCache(4096);
     private final AtomicLong evicted = new AtomicLong();
 
     public ImageInventory(int maxImages, LongSupplier clockMillis) {
@@ -91,9 +92,12 @@ public class ImageInventory {
     public void record(String namespace, List<PodFacts.ContainerImage> containers) {
         long now = clock.getAsLong();
         for (PodFacts.ContainerImage c : containers) {
-            ImageReference ref = ImageReference.parse(c.image());
-            String key = ref.normalised();
-            images.computeIfAbsent(key, k -> new Sightings(k, ref.registry(), now)).seen(c.image(), namespace, now);
+            ImageReferenceCache.Parsed p = parsed.parsed(c.image());
+            Sightings s = images.get(p.normalised());
+            if (s == null) {
+                s = images.computeIfAbsent(p.normalised(), k -> new Sightings(k, p.reference().registry(), now));
+            }
+            s.seen(c.image(), namespace, now);
         }
         if (images.size() > maxImages) {
             evict();

@@ -13,6 +13,7 @@ import java.util.Map;
 public final class PolicyEvaluator {
 
     private final String injectorNamespace;
+    private final ImageReferenceCache parsed = new ImageReferenceCache(4096);
 
     /** @param injectorNamespace the injector's own namespace, always excluded so it can never block itself */
     public PolicyEvaluator(String injectorNamespace) {
@@ -43,7 +44,7 @@ public final class PolicyEvaluator {
         }
         // parsed once here, not once per credential
         List<ImageReference> references = new ArrayList<>(pod.images().size());
-        pod.images().forEach(c -> references.add(ImageReference.parse(c.image())));
+        pod.images().forEach(c -> references.add(parsed.reference(c.image())));
         List<Decision.Match> applied = new ArrayList<>();
         List<Decision.Miss> notApplied = new ArrayList<>();
         for (RegistryCredential credential : policy.registryCredentials()) {
