@@ -1,63 +1,130 @@
 #!/usr/bin/env bash
-# Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything):
-# one server as in run.sh plus GC logging and native memory tracking; 30 s warm-up, then 20 s at
-# 2,000 reviews/s, with the server's CPU time and run-queue wait (/proc/<pid>/task/*/schedstat),
-# its GC pauses, the p99, and at the end the JVM's native memory summary (what the RSS is made of).
+# Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
+# Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m, the mock Kubernetes API in
+# its own JVM and the load on LOAD_CPU. Prints, in about 6 minutes:
+#   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
+#      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
+#   2. 2,000 reviews/s over HTTP/2 after a 30 s warm-up, three 20 s runs back to back: p99 per run,
+#      slow (> 2 ms) requests per second, methods the JIT made not entrant, GC pauses;
+#   3. memory under the warm-path load (wrk, 16 connections): RSS and the JVM's native memory
+#      summary, with the heap as run.sh sizes it and with -Xms16m (throughput, young GCs per second).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=target/bench
+DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 URL=https://127.0.0.1:8443
-rm -f $WORK/gc.log
+mkdir -p "$DIAG"
+[[ -f $WORK/review-2k.json ]] || { echo "diagnose: run bench/run.sh (make bench) first" >&2; exit 1; }
+
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+
 INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=always INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
-  taskset -c "$SERVER_CPU" java -Xmx128m -XX:NativeMemoryTracking=summary -Xlog:gc:file=$WORK/gc.log:uptime \
-  -jar target/quarkus-app/quarkus-run.jar >$WORK/diag-server.log 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 3000); do
-  [[ $(curl -sk --max-time 2 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    --data-binary @$WORK/review-2k.json "$URL/mutate" || true) == 200 ]] && break
-  sleep 0.02
+  INJECTOR_INVENTORY_PERSIST=false QUARKUS_HTTP_SSL_PORT=0 QUARKUS_MANAGEMENT_PORT=0 \
+  taskset -c "$LOAD_CPU" java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >$DIAG/api.log 2>&1 &
+pids+=($!)
+api_url=""
+for _ in $(seq 1 600); do
+  api_url=$(sed -n 's/.*EMBEDDED in-memory API at \(http:[^,]*\),.*/\1/p' $DIAG/api.log | head -1)
+  [[ -n $api_url ]] && grep -q 'started in' $DIAG/api.log && break
+  sleep 0.1
 done
-# warm-up as in run.sh: the HTTP/2 path at the same rate
+[[ -n $api_url ]] || { cat $DIAG/api.log; echo "diagnose: the mock API did not start" >&2; exit 1; }
+
+server=""
+start_server() { # start_server LOG JVM_FLAGS... -> $server; returns once the first HTTPS 200 arrived, printing its ms
+  local log=$1; shift
+  local t0 code
+  t0=$(date +%s%N)
+  INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
+    INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
+    taskset -c "$SERVER_CPU" java -Xmx128m "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+  server=$!
+  pids+=("$server")
+  for _ in $(seq 1 3000); do
+    code=$(taskset -c "$LOAD_CPU" curl -sk --max-time 2 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      --data-binary @$WORK/review-2k.json "$URL/mutate" || true)
+    [[ $code == 200 ]] && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
+    kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "diagnose: the server died" >&2; exit 1; }
+    sleep 0.02
+  done
+  echo "diagnose: no HTTPS 200 within 60 s" >&2; exit 1
+}
+stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+started_in() { sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$1" | head -1; }
+
+echo "== 1. start-up (webhook on core $SERVER_CPU, mock API on core $LOAD_CPU)"
+for kind in plain appcds; do
+  flags=()
+  if [[ $kind == appcds ]]; then
+    rm -f $DIAG/app.jsa
+    start_server $DIAG/train.log -XX:ArchiveClassesAtExit=$DIAG/app.jsa >/dev/null
+    stop_server
+    flags=(-XX:SharedArchiveFile=$DIAG/app.jsa)
+  fi
+  line="$kind:"
+  for i in 1 2 3; do
+    ms=$(start_server $DIAG/start-$kind-$i.log "${flags[@]}")
+    line="$line first 200 after $ms ms (Quarkus started in $(started_in $DIAG/start-$kind-$i.log) s);"
+    stop_server
+  done
+  echo "$line"
+done
+
+echo "== 2. 2,000 reviews/s, HTTP/2, 4 connections: 30 s warm-up, then three 20 s runs"
+start_server $DIAG/p99.log -XX:+PrintCompilation -Xlog:gc:file=$DIAG/gc.log:time >/dev/null
 taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 30 -H 'content-type: application/json' -d $WORK/review-2k.json \
   "$URL/mutate" >/dev/null
-# busy jiffies of the server's core (all processes), to tell the server's own CPU time from everyone else's
-core_busy() { awk -v c="cpu$SERVER_CPU" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-sched() { cat /proc/$pid/task/*/schedstat | awk '{run += $1; wait += $2} END {printf "%.0f %.0f\n", run, wait}'; }
-read -r run0 wait0 < <(sched)
-busy0=$(core_busy)
-up0=$(awk '{print $1}' /proc/uptime)
-rm -f $WORK/diag-h2.log
-taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 20 -H 'content-type: application/json' -d $WORK/review-2k.json \
-  --log-file=$WORK/diag-h2.log "$URL/mutate" >/dev/null
-read -r run1 wait1 < <(sched)
-busy1=$(core_busy)
-up1=$(awk '{print $1}' /proc/uptime)
-jcmd $pid VM.native_memory summary >$WORK/nmt.txt
-rss=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status)
-python3 - "$WORK" "$run0" "$wait0" "$run1" "$wait1" "$up0" "$up1" "$rss" "$busy0" "$busy1" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-work, run0, wait0, run1, wait1, up0, up1, rss, busy0, busy1, hz = sys.argv[1:]
-lat = sorted(int(l.split("\t")[2]) for l in open(f"{work}/diag-h2.log") if l.strip())
-p = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))] / 1000
-window = float(up1) - float(up0)
-print(f"2,000 reviews/s for {window:.1f} s: {len(lat)} requests, p50 {p(50):.2f} ms, p99 {p(99):.2f} ms, p99.9 {p(99.9):.2f} ms")
-print(f"server CPU time {(int(run1) - int(run0)) / 1e9:.2f} s ({(int(run1) - int(run0)) / 1e9 / window * 100:.0f} % of its core); "
-      f"time its threads were runnable but waiting for the CPU: {(int(wait1) - int(wait0)) / 1e9:.2f} s")
-core = (int(busy1) - int(busy0)) / int(hz)
-print(f"its core was busy {core:.2f} s of {window:.1f} s; other processes on that core: {max(core - (int(run1) - int(run0)) / 1e9, 0):.2f} s")
+for run in 1 2 3; do
+  rm -f $DIAG/h2-$run.log
+  taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 20 -H 'content-type: application/json' -d $WORK/review-2k.json \
+    --log-file=$DIAG/h2-$run.log "$URL/mutate" >/dev/null
+done
+stop_server
+python3 - "$DIAG" <<'PY'
+import collections, datetime, re, sys
+d = sys.argv[1]
+# PrintCompilation lines start with the ms since JVM start; "made not entrant" marks a deoptimisation
+deopts = [int(l.split()[0]) for l in open(f"{d}/p99.log") if "made not entrant" in l and l.split()[0].isdigit()]
 pauses = []
-for line in open(f"{work}/gc.log"):
-    m = re.match(r"\[(\d+\.\d+)s\].*Pause.* (\d+\.\d+)ms", line)
+for l in open(f"{d}/gc.log"):
+    m = re.match(r"\[(\S+)\].*Pause.* (\d+\.\d+)ms", l)
     if m:
-        pauses.append((float(m.group(1)), float(m.group(2))))
-print(f"GC pauses over the whole run: {len(pauses)}, longest {max((d for _, d in pauses), default=0):.2f} ms, "
-      f"total {sum(d for _, d in pauses):.0f} ms")
-print(f"RSS now: {int(rss) / 1024:.0f} MB; native memory tracking (committed):")
-for line in open(f"{work}/nmt.txt"):
+        t = datetime.datetime.strptime(m.group(1)[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
+        pauses.append((t, float(m.group(2))))
+for run in (1, 2, 3):
+    rows = [l.split("\t") for l in open(f"{d}/h2-{run}.log") if l.strip()]
+    lat = sorted(int(r[2]) for r in rows)
+    t0, t1 = min(int(r[0]) for r in rows) / 1e6, max(int(r[0]) for r in rows) / 1e6
+    p = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))] / 1000
+    slow = collections.Counter(int(int(r[0]) / 1e6 - t0) for r in rows if int(r[2]) > 2000)
+    inrun = [ms for t, ms in pauses if t0 <= t <= t1]
+    print(f"run {run}: p50 {p(50):.2f} ms, p99 {p(99):.2f} ms, p99.9 {p(99.9):.2f} ms; "
+          f"GC pauses {len(inrun)}, longest {max(inrun, default=0):.1f} ms, total {sum(inrun):.0f} ms")
+    print(f"  requests over 2 ms, per second of the run: {[slow.get(i, 0) for i in range(20)]}")
+print(f"methods made not entrant (deoptimised), per 10 s of the server's life: "
+      f"{sorted(collections.Counter(t // 10000 * 10 for t in deopts).items())}")
+PY
+
+echo "== 3. memory under the warm-path load (wrk, 16 connections, 2 KB review: 40 s, then 15 s measured)"
+for heap in default -Xms16m; do
+  flags=(-XX:NativeMemoryTracking=summary -Xlog:gc:file=$DIAG/gc-$heap.log)
+  [[ $heap == default ]] || flags+=("$heap")
+  start_server $DIAG/mem-$heap.log "${flags[@]}" >/dev/null
+  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d40s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
+  gcs0=$(grep -c Pause $DIAG/gc-$heap.log || true)
+  rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d15s --timeout 5s -s bench/post.lua "$URL/mutate" \
+    | sed -n 's/^Requests\/sec: *//p')
+  gcs1=$(grep -c Pause $DIAG/gc-$heap.log || true)
+  rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status)
+  echo "heap $heap (-Xmx128m): $rps reviews/s, $(( (gcs1 - gcs0) / 15 )) young GCs/s, RSS $rss MB; native memory (committed, MB):"
+  jcmd $server VM.native_memory summary | python3 -c '
+import re, sys
+for line in sys.stdin:
     m = re.match(r"(Total|-\s+[\w ]+?) \(reserved=\d+KB, committed=(\d+)KB", line.strip())
     if m and int(m.group(2)) >= 2048:
-        print(f"  {m.group(1).lstrip('- ').strip():<28} {int(m.group(2)) / 1024:6.0f} MB")
-PY
+        print(f"  {m.group(1).lstrip(\"- \").strip():<24} {int(m.group(2)) / 1024:6.0f}")'
+  stop_server
+done

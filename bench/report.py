@@ -60,9 +60,13 @@ row("5. Large Pod: 50 containers, 20 KB review", "mutate-20k", "ceiling-20k")
 startup = int(meta["startup_ms"])
 rss_start, rss_max = int(meta["rss_start_kb"]) / 1024, int(meta["rss_max_kb"]) / 1024
 jmh = {}
+jmh_alloc = {}  # bytes allocated per operation (JMH -prof gc)
 if os.path.exists(jmh_file):
     for b in json.load(open(jmh_file)):
-        jmh[(b["benchmark"].rsplit(".", 1)[1], os.path.basename(b["params"]["review"]))] = b["primaryMetric"]
+        key = (b["benchmark"].rsplit(".", 1)[1], os.path.basename(b["params"]["review"]))
+        jmh[key] = b["primaryMetric"]
+        if "gc.alloc.rate.norm" in b.get("secondaryMetrics", {}):
+            jmh_alloc[key] = b["secondaryMetrics"]["gc.alloc.rate.norm"]
 
 
 def jmh_cell(name, review):
@@ -73,6 +77,11 @@ def jmh_cell(name, review):
             f"{m['score']:.1f} µs" if m else "n/a"), (m["score"] if m else float("inf"))
 
 
+def alloc(name, review="review-2k.json"):
+    m = jmh_alloc.get((name, review))
+    return f"{float(m['score']) / 1024:.1f} KB" if m else "n/a"
+
+
 dp2, dp2v = jmh_cell("decisionAndPatch", "review-2k.json")
 dp20, _ = jmh_cell("decisionAndPatch", "review-20k.json")
 wr2, _ = jmh_cell("wholeReview", "review-2k.json")
@@ -81,22 +90,25 @@ shortened = (meta["warmup"], meta["runs"], meta["duration"]) != ("30", "3", "20"
 
 print(f"""# `make bench` results, {meta['date']}, commit {meta['commit']}
 
-Machine: {meta['cpu']}, {meta['cores']} cores; {meta['jdk']}; server `taskset -c {meta['server_cpu']}` `java -Xmx128m -jar
-target/quarkus-app/quarkus-run.jar` with the embedded Kubernetes API, load `taskset -c {meta['load_cpu']}` ({meta['wrk']}, {meta['h2load']}),
-loopback HTTPS (TLS 1.3). Load average (1/5/15 min) at start {meta['load_start']}, at end {meta['load_end']}: the machine
-was shared with other builds, so treat small differences as noise.
-Each scenario: {meta['warmup']} s warm-up, then {meta['runs']} runs of {meta['duration']} s; the table gives the median of the runs
+Machine: {meta['cpu']}, {meta['cores']} cores; {meta['jdk']}. Webhook: `taskset -c {meta['server_cpu']}` `java -Xmx128m -jar
+target/quarkus-app/quarkus-run.jar`. Kubernetes API: the mock one (fabric8, CRUD mode: the embedded API of `make run`) in a
+second JVM on core {meta['load_cpu']}, as a cluster's API server would be another process. Load: `taskset -c {meta['load_cpu']}`
+({meta['wrk']}, {meta['h2load']}), loopback HTTPS (TLS 1.3). Load average (1/5/15 min) at start {meta['load_start']},
+at end {meta['load_end']}.
+Each scenario: {meta['warmup']} s warm-up (for h2load, two runs of half of it, so that the measured runs' connection
+reopen is not the first), then {meta['runs']} runs of {meta['duration']} s; the table gives the median of the runs
 per column{" (**shortened** from the issue's 30 s warm-up and 3 × 20 s runs)" if shortened else ""}. Ceiling and /mutate runs
 alternate, so both see the same noise. Whole run: {meta['elapsed_s']} s.
 
 | Scenario | Reviews/s | p50 | p99 | p99.9 | Errors | vs ceiling | Target | |
 |---|---:|---:|---:|---:|---:|---:|---|---|
 """ + "\n".join(rows) + f"""
-| Startup: process start to first HTTPS 200 on /mutate | | {startup} ms | | | | | ≤ 3 s | {"**met**" if startup <= 3000 else "**missed**"} |
+| Startup: process start to first HTTPS 200 on /mutate (Quarkus: "started in {meta['quarkus_started_s']} s") | | {startup} ms | | | | | ≤ 3 s | {"**met**" if startup <= 3000 else "**missed**"} |
 | RSS after start / largest under load | | {rss_start:.0f} MB / {rss_max:.0f} MB | | | | | ≤ 200 MB | {"**met**" if rss_max <= 200 else "**missed**"} |
 | JMH decision + patch, 2 KB review (per review) | | {dp2} | | | | | ≤ 20 µs | {"**met**" if dp2v <= 20 else "**missed**"} |
 | JMH decision + patch, 20 KB review | | {dp20} | | | | | | |
 | JMH parse + decision + patch + write, 2 KB / 20 KB | | {wr2} / {wr20} | | | | | | |
+| JMH heap allocated per review, decision + patch / with parse and write, 2 KB | | {alloc("decisionAndPatch")} / {alloc("wholeReview")} | | | | | | |
 
 wrk and h2load latencies are measured by the load generator (wrk: closed loop, so p99 includes queueing
 at 16 connections; h2load at a fixed rate: from its per-request log). Errors: connection errors plus
