@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
+# SECTIONS="3 4" runs only those of the four below.
 # Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m, the mock Kubernetes API in
 # its own JVM and the load on LOAD_CPU. Prints, in about 6 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
@@ -7,15 +8,19 @@
 #   2. 2,000 reviews/s over HTTP/2 after a 30 s warm-up, three 20 s runs back to back: p99 per run,
 #      slow (> 2 ms) requests per second, methods the JIT made not entrant, GC pauses;
 #   3. memory under the warm-path load (wrk, 16 connections): RSS and the JVM's native memory
-#      summary, with the heap as run.sh sizes it and with -Xms16m (throughput, young GCs per second).
+#      summary, with the heap as run.sh sizes it and with -Xms16m (throughput, young GCs per second);
+#   4. the mock API alone: how long one GET and one CREATE of a Secret take as its store fills
+#      (scenario 4 adds two Secrets per review, about 6,000 in a full run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
+SECTIONS=${SECTIONS:-1 2 3 4} # which of the four to run
 URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
+section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 [[ -f $WORK/review-2k.json ]] || { echo "diagnose: run bench/run.sh (make bench) first" >&2; exit 1; }
 
 pids=()
@@ -34,9 +39,15 @@ done
 [[ -n $api_url ]] || { cat $DIAG/api.log; echo "diagnose: the mock API did not start" >&2; exit 1; }
 
 server=""
-start_server() { # start_server LOG JVM_FLAGS... -> $server; returns once the first HTTPS 200 arrived, printing its ms
+first_ms=""
+start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once the first HTTPS 200 arrived (no subshell: $server is needed)
   local log=$1; shift
   local t0 code
+  # the previous server must be gone, so that the 200 below can only come from this one
+  for _ in $(seq 1 300); do
+    curl -sk --max-time 1 -o /dev/null "$URL/" 2>/dev/null || break
+    sleep 0.1
+  done
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
@@ -46,7 +57,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server; returns once the fi
   for _ in $(seq 1 3000); do
     code=$(taskset -c "$LOAD_CPU" curl -sk --max-time 2 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
       --data-binary @$WORK/review-2k.json "$URL/mutate" || true)
-    [[ $code == 200 ]] && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
+    [[ $code == 200 ]] && { first_ms=$(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
     kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "diagnose: the server died" >&2; exit 1; }
     sleep 0.02
   done
@@ -55,26 +66,29 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server; returns once the fi
 stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 started_in() { sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$1" | head -1; }
 
+if section 1; then
 echo "== 1. start-up (webhook on core $SERVER_CPU, mock API on core $LOAD_CPU)"
 for kind in plain appcds; do
   flags=()
   if [[ $kind == appcds ]]; then
     rm -f $DIAG/app.jsa
-    start_server $DIAG/train.log -XX:ArchiveClassesAtExit=$DIAG/app.jsa >/dev/null
+    start_server $DIAG/train.log -XX:ArchiveClassesAtExit=$DIAG/app.jsa
     stop_server
     flags=(-XX:SharedArchiveFile=$DIAG/app.jsa)
   fi
   line="$kind:"
   for i in 1 2 3; do
-    ms=$(start_server $DIAG/start-$kind-$i.log "${flags[@]}")
-    line="$line first 200 after $ms ms (Quarkus started in $(started_in $DIAG/start-$kind-$i.log) s);"
+    start_server $DIAG/start-$kind-$i.log "${flags[@]}"
+    line="$line first 200 after $first_ms ms (Quarkus started in $(started_in $DIAG/start-$kind-$i.log) s);"
     stop_server
   done
   echo "$line"
 done
+fi
 
+if section 2; then
 echo "== 2. 2,000 reviews/s, HTTP/2, 4 connections: 30 s warm-up, then three 20 s runs"
-start_server $DIAG/p99.log -XX:+PrintCompilation -Xlog:gc:file=$DIAG/gc.log:time >/dev/null
+start_server $DIAG/p99.log -XX:+PrintCompilation -Xlog:gc:file=$DIAG/gc.log:time
 taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 30 -H 'content-type: application/json' -d $WORK/review-2k.json \
   "$URL/mutate" >/dev/null
 for run in 1 2 3; do
@@ -107,13 +121,15 @@ for run in (1, 2, 3):
 print(f"methods made not entrant (deoptimised), per 10 s of the server's life: "
       f"{sorted(collections.Counter(t // 10000 * 10 for t in deopts).items())}")
 PY
+fi
 
-echo "== 3. memory under the warm-path load (wrk, 16 connections, 2 KB review: 40 s, then 15 s measured)"
+if section 3; then
+echo "== 3. memory under the warm-path load (wrk, 16 connections, 2 KB review: 60 s, then 15 s measured)"
 for heap in default -Xms16m; do
   flags=(-XX:NativeMemoryTracking=summary -Xlog:gc:file=$DIAG/gc-$heap.log)
   [[ $heap == default ]] || flags+=("$heap")
-  start_server $DIAG/mem-$heap.log "${flags[@]}" >/dev/null
-  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d40s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
+  start_server $DIAG/mem-$heap.log "${flags[@]}"
+  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d60s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
   gcs0=$(grep -c Pause $DIAG/gc-$heap.log || true)
   rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d15s --timeout 5s -s bench/post.lua "$URL/mutate" \
     | sed -n 's/^Requests\/sec: *//p')
@@ -125,6 +141,34 @@ import re, sys
 for line in sys.stdin:
     m = re.match(r"(Total|-\s+[\w ]+?) \(reserved=\d+KB, committed=(\d+)KB", line.strip())
     if m and int(m.group(2)) >= 2048:
-        print(f"  {m.group(1).lstrip(\"- \").strip():<24} {int(m.group(2)) / 1024:6.0f}")'
+        name = m.group(1).lstrip("- ").strip()
+        print(f"  {name:<24} {int(m.group(2)) / 1024:6.0f}")'
   stop_server
 done
+fi
+
+if section 4; then
+echo "== 4. the mock API alone, as its store fills (one GET of a missing Secret, one CREATE; median of 50 each)"
+python3 - "$api_url" <<'PY'
+import http.client, json, statistics, sys, time, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+conn = http.client.HTTPConnection(url.hostname, url.port)
+def call(method, path, body=None):
+    t = time.perf_counter()
+    conn.request(method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"})
+    r = conn.getresponse(); r.read()
+    return (time.perf_counter() - t) * 1000, r.status
+def secret(ns, name):
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns}, "type": "Opaque", "data": {"k": "dg=="}}
+stored = 0
+for target in (0, 2000, 4000, 6000):
+    while stored < target:
+        call("POST", f"/api/v1/namespaces/fill-{stored}/secrets", secret(f"fill-{stored}", "copy")); stored += 1
+    gets = [call("GET", f"/api/v1/namespaces/probe-{target}-{i}/secrets/copy")[0] for i in range(50)]
+    creates = []
+    for i in range(50):
+        ms, status = call("POST", f"/api/v1/namespaces/probe-{target}-{i}/secrets", secret(f"probe-{target}-{i}", "copy"))
+        creates.append(ms); stored += 1
+    print(f"{target:>5} Secrets stored: GET {statistics.median(gets):6.2f} ms, CREATE {statistics.median(creates):6.2f} ms")
+PY
+fi
