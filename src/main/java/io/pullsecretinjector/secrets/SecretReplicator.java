@@ -165,9 +165,11 @@ public class SecretReplicator {
         inFlight.remove(key, mine);
         counters.get(outcome.result()).increment();
         if (outcome.result() == CopyResult.FAILED) {
-            LOG.warnf("namespace=%s secret=%s source=%s action=ensure result=failed reason=%s", namespace, name, source.ref(), outcome.warning());
+            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, source.ref(),
+                    renewal ? "renew" : "ensure", outcome.warning());
         } else if (outcome.result() != CopyResult.UNCHANGED) {
-            LOG.infof("namespace=%s secret=%s source=%s action=ensure result=%s", namespace, name, source.ref(), outcome.result().name().toLowerCase());
+            LOG.infof("namespace=%s secret=%s source=%s action=%s result=%s", namespace, name, source.ref(),
+                    renewal ? "renew" : "ensure", outcome.result().name().toLowerCase());
         }
         return outcome;
     }
