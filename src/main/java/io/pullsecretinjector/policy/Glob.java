@@ -1,5 +1,6 @@
 package io.pullsecretinjector.policy;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,21 @@ public record Glob(String text, Pattern pattern) {
     /** True when the whole of {@code value} matches. */
     public boolean matches(String value) {
         return pattern.matcher(value).matches();
+    }
+
+    /** The first of {@code globs} that matches {@code value}, or null when none does. */
+    public static Glob firstMatch(List<Glob> globs, String value) {
+        for (Glob g : globs) {
+            if (g.matches(value)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** True when one of {@code globs} matches {@code value}. */
+    public static boolean anyMatch(List<Glob> globs, String value) {
+        return firstMatch(globs, value) != null;
     }
 
     /** True when the glob has no wildcard, so it can only match itself. */

@@ -33,21 +33,12 @@ public final class ImageRewriter {
             }
         }
         for (ImageRewrite rule : rules) {
-            if (!rule.from().matches(ref) || excluded(rule, namespace)) {
+            if (!rule.from().matches(ref) || Glob.anyMatch(rule.excludeNamespaces(), namespace)) {
                 continue;
             }
             return new Result(rule, target(rule, ref));
         }
         return null;
-    }
-
-    private static boolean excluded(ImageRewrite rule, String namespace) {
-        for (Glob g : rule.excludeNamespaces()) {
-            if (g.matches(namespace)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String target(ImageRewrite rule, ImageReference ref) {

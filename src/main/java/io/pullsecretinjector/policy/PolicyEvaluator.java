@@ -25,11 +25,11 @@ public final class PolicyEvaluator {
         if (namespace.equals(injectorNamespace)) {
             return Decision.skipped("namespace " + namespace + " is the injector's own namespace, which is always excluded");
         }
-        Glob excludedBy = firstMatch(policy.excludeNamespaces(), namespace);
+        Glob excludedBy = Glob.firstMatch(policy.excludeNamespaces(), namespace);
         if (excludedBy != null) {
             return Decision.skipped("namespace " + namespace + " is excluded by excludeNamespaces \"" + excludedBy + "\"");
         }
-        if (firstMatch(policy.includeNamespaces(), namespace) == null) {
+        if (Glob.firstMatch(policy.includeNamespaces(), namespace) == null) {
             return Decision.skipped("namespace " + namespace + " matches no includeNamespaces entry");
         }
         if (pod.optedOut()) {
@@ -48,7 +48,7 @@ public final class PolicyEvaluator {
         List<Decision.Match> applied = new ArrayList<>();
         List<Decision.Miss> notApplied = new ArrayList<>();
         for (RegistryCredential credential : policy.registryCredentials()) {
-            Glob credentialExclude = firstMatch(credential.excludeNamespaces(), namespace);
+            Glob credentialExclude = Glob.firstMatch(credential.excludeNamespaces(), namespace);
             if (credentialExclude != null) {
                 notApplied.add(new Decision.Miss(credential, "namespace " + namespace + " is excluded by "
                         + credential.path() + ".excludeNamespaces \"" + credentialExclude + "\"", false));
@@ -94,15 +94,6 @@ public final class PolicyEvaluator {
                 if (pattern.matches(references.get(i))) {
                     return new Decision.Match(credential, pod.images().get(i).image(), pattern);
                 }
-            }
-        }
-        return null;
-    }
-
-    private static Glob firstMatch(List<Glob> globs, String value) {
-        for (Glob g : globs) {
-            if (g.matches(value)) {
-                return g;
             }
         }
         return null;

@@ -103,18 +103,9 @@ public final class CopyPlan {
      */
     public static boolean serves(InjectionPolicy policy, RegistryCredential credential, String namespace, String injectorNamespace) {
         return !namespace.equals(injectorNamespace)
-                && !anyMatch(policy.excludeNamespaces(), namespace)
-                && anyMatch(policy.includeNamespaces(), namespace)
-                && !anyMatch(credential.excludeNamespaces(), namespace);
-    }
-
-    private static boolean anyMatch(List<Glob> globs, String value) {
-        for (Glob g : globs) {
-            if (g.matches(value)) {
-                return true;
-            }
-        }
-        return false;
+                && !Glob.anyMatch(policy.excludeNamespaces(), namespace)
+                && Glob.anyMatch(policy.includeNamespaces(), namespace)
+                && !Glob.anyMatch(credential.excludeNamespaces(), namespace);
     }
 
     private static Step noop(String reason) {
