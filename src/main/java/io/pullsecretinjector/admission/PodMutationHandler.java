@@ -10,6 +10,7 @@ import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.patch.PodPatch;
 import io.pullsecretinjector.policy.Decision;
+import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
@@ -66,12 +67,12 @@ public class PodMutationHandler {
     private final Timer latency;
 
     public PodMutationHandler(PolicyStore policies, SourceSecrets sources, SecretReplicator replicator, InjectorConfig config,
-                              ApiThreadPool apiPool, ImageInventory inventory, MeterRegistry registry) {
+                              ApiThreadPool apiPool, ImageInventory inventory, ImageReferenceCache images, MeterRegistry registry) {
         this.policies = policies;
         this.inventory = inventory;
         this.sources = sources;
         this.replicator = replicator;
-        this.evaluator = new PolicyEvaluator(config.namespace());
+        this.evaluator = new PolicyEvaluator(config.namespace(), images);
         this.apiPool = apiPool;
         this.budgetNanos = config.apiBudget().toNanos();
         this.onInternalError = config.internalErrorPolicy();

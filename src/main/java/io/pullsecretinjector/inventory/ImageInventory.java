@@ -80,12 +80,18 @@ public class ImageInventory {
     private final int maxImages;
     private final LongSupplier clock;
     private final Map<String, Sightings> images = new ConcurrentHashMap<>();
-    private final ImageReferenceCache parsed = new ImageReferenceCache(4096);
+    private final ImageReferenceCache parsed;
     private final AtomicLong evicted = new AtomicLong();
 
     public ImageInventory(int maxImages, LongSupplier clockMillis) {
+        this(maxImages, clockMillis, new ImageReferenceCache(ImageReferenceCache.DEFAULT_CAPACITY));
+    }
+
+    /** @param images where parsed image references are kept; the webhook shares its one with the policy evaluator */
+    public ImageInventory(int maxImages, LongSupplier clockMillis, ImageReferenceCache images) {
         this.maxImages = Math.max(1, maxImages);
         this.clock = clockMillis;
+        this.parsed = images;
     }
 
     /** Records the images of one Pod created in {@code namespace}. */

@@ -76,7 +76,11 @@ public class ImagesRoute {
         String host = registry == null || registry.isBlank() ? null : ImageReference.normaliseHost(registry.trim());
         return entries.stream()
                 .filter(e -> host == null || e.registry().equals(host))
-                .filter(e -> !unmirrored || rules.stream().noneMatch(r -> r.isTarget(ImageReference.parse(e.image()))))
+                .filter(e -> !unmirrored || !mirrored(ImageReference.parse(e.image()), rules))
                 .toList();
+    }
+
+    private static boolean mirrored(ImageReference image, List<ImageRewrite> rules) {
+        return rules.stream().anyMatch(r -> r.isTarget(image));
     }
 }

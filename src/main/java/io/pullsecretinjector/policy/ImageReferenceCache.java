@@ -16,6 +16,8 @@ public final class ImageReferenceCache {
     public record Parsed(ImageReference reference, String normalised) {
     }
 
+    /** Distinct references kept by default: more than a large cluster runs. */
+    public static final int DEFAULT_CAPACITY = 4096;
     private static final int LONGEST_CACHED = 512;
 
     private final int capacity;

@@ -23,10 +23,11 @@ public final class ImageRewriter {
 
     /** The rewrite for {@code image} in {@code namespace}, or null when it stays as it is. */
     public static Result rewrite(List<ImageRewrite> rules, String namespace, String image) {
-        if (rules.isEmpty()) {
-            return null;
-        }
-        ImageReference ref = ImageReference.parse(image);
+        return rules.isEmpty() ? null : rewrite(rules, namespace, ImageReference.parse(image));
+    }
+
+    /** The same, for an image the caller has already parsed. */
+    public static Result rewrite(List<ImageRewrite> rules, String namespace, ImageReference ref) {
         for (ImageRewrite rule : rules) {
             if (rule.isTarget(ref)) {
                 return null;

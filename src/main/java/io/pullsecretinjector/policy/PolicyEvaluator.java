@@ -13,11 +13,17 @@ import java.util.Map;
 public final class PolicyEvaluator {
 
     private final String injectorNamespace;
-    private final ImageReferenceCache parsed = new ImageReferenceCache(4096);
+    private final ImageReferenceCache parsed;
 
     /** @param injectorNamespace the injector's own namespace, always excluded so it can never block itself */
     public PolicyEvaluator(String injectorNamespace) {
+        this(injectorNamespace, new ImageReferenceCache(ImageReferenceCache.DEFAULT_CAPACITY));
+    }
+
+    /** @param images where parsed image references are kept; the webhook shares its one with the image inventory */
+    public PolicyEvaluator(String injectorNamespace, ImageReferenceCache images) {
         this.injectorNamespace = injectorNamespace;
+        this.parsed = images;
     }
 
     /** Evaluates the policy for a Pod being created in {@code namespace}. */
@@ -73,13 +79,13 @@ public final class PolicyEvaluator {
         return new Decision(null, applied, notApplied, rewrites);
     }
 
-    private static List<Decision.Rewrite> rewrites(InjectionPolicy policy, String namespace, PodFacts pod) {
+    private List<Decision.Rewrite> rewrites(InjectionPolicy policy, String namespace, PodFacts pod) {
         if (policy.imageRewrites().isEmpty() || pod.rewriteOptedOut()) {
             return List.of();
         }
         List<Decision.Rewrite> out = new ArrayList<>();
         for (PodFacts.ContainerImage c : pod.images()) {
-            ImageRewriter.Result r = ImageRewriter.rewrite(policy.imageRewrites(), namespace, c.image());
+            ImageRewriter.Result r = ImageRewriter.rewrite(policy.imageRewrites(), namespace, parsed.reference(c.image()));
             if (r != null) {
                 out.add(new Decision.Rewrite(c, r.image(), r.rule()));
             }
