@@ -86,6 +86,8 @@ dp2, dp2v = jmh_cell("decisionAndPatch", "review-2k.json")
 dp20, _ = jmh_cell("decisionAndPatch", "review-20k.json")
 wr2, _ = jmh_cell("wholeReview", "review-2k.json")
 wr20, _ = jmh_cell("wholeReview", "review-20k.json")
+tp2, _ = jmh_cell("treeParse", "review-2k.json")
+tp20, _ = jmh_cell("treeParse", "review-20k.json")
 shortened = (meta["warmup"], meta["runs"], meta["duration"]) != ("30", "3", "20")
 
 print(f"""# `make bench` results, {meta['date']}, commit {meta['commit']}
@@ -107,8 +109,9 @@ alternate, so both see the same noise. Whole run: {meta['elapsed_s']} s.
 | RSS after start / largest under load | | {rss_start:.0f} MB / {rss_max:.0f} MB | | | | | ≤ 200 MB | {"**met**" if rss_max <= 200 else "**missed**"} |
 | JMH decision + patch, 2 KB review (per review) | | {dp2} | | | | | ≤ 20 µs | {"**met**" if dp2v <= 20 else "**missed**"} |
 | JMH decision + patch, 20 KB review | | {dp20} | | | | | | |
-| JMH parse + decision + patch + write, 2 KB / 20 KB | | {wr2} / {wr20} | | | | | | |
-| JMH heap allocated per review, decision + patch / with parse and write, 2 KB | | {alloc("decisionAndPatch")} / {alloc("wholeReview")} | | | | | | |
+| JMH decode + decision + patch + write, 2 KB / 20 KB | | {wr2} / {wr20} | | | | | | |
+| JMH the ceiling's tree parse alone, 2 KB / 20 KB | | {tp2} / {tp20} | | | | | | |
+| JMH heap allocated per review, decision + patch / with decode and write / the ceiling's tree parse, 2 KB | | {alloc("decisionAndPatch")} / {alloc("wholeReview")} / {alloc("treeParse")} | | | | | | |
 
 wrk and h2load latencies are measured by the load generator (wrk: closed loop, so p99 includes queueing
 at 16 connections; h2load at a fixed rate: from its per-request log). Errors: connection errors plus

@@ -1,6 +1,5 @@
 package io.pullsecretinjector.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,8 +102,8 @@ public class PodMutationHandler {
         if (!request.isPodCreate()) {
             return done(ReviewOutcome.IGNORED, AdmissionResponses.allowed(request.uid()), null);
         }
-        JsonNode object = request.object();
-        if (!object.isObject() || (object.has("kind") && !"Pod".equals(object.path("kind").asText()))) {
+        PodFacts pod = request.object();
+        if (pod == null || (pod.kind() != null && !"Pod".equals(pod.kind()))) {
             return done(ReviewOutcome.IGNORED, AdmissionResponses.allowed(request.uid()), "request.object is not a Pod");
         }
         PolicyStore.Loaded loaded = policies.current();
@@ -112,8 +111,7 @@ public class PodMutationHandler {
             return done(ReviewOutcome.NO_POLICY, AdmissionResponses.allowed(request.uid()), "no valid policy is loaded");
         }
         InjectionPolicy policy = loaded.policy();
-        PodFacts pod = PodFacts.fromJson(object);
-        String namespace = request.namespace().isEmpty() ? object.path("metadata").path("namespace").asText("") : request.namespace();
+        String namespace = request.namespace().isEmpty() ? pod.namespace() : request.namespace();
         if (!request.dryRun()) {
             inventory.record(namespace, pod.images());
         }
@@ -268,8 +266,7 @@ public class PodMutationHandler {
         reviews.get(answer.outcome).increment();
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (LOG.isDebugEnabled() || answer.outcome == ReviewOutcome.TIMEOUT || answer.response.has("warnings")) {
-            JsonNode metadata = request.object().path("metadata");
-            String name = PodFacts.displayName(metadata.path("name").asText(""), metadata.path("generateName").asText(""));
+            String name = request.object() == null ? PodFacts.displayName("", "") : request.object().displayName();
             LOG.infof("uid=%s namespace=%s name=%s operation=%s user=%s dryRun=%s outcome=%s detail=%s warnings=%s", request.uid(),
                     request.namespace(), name, request.operation(), request.username(), request.dryRun(), answer.outcome.tag(),
                     Objects.requireNonNullElse(answer.detail.get(), "-"), answer.response.path("warnings"));

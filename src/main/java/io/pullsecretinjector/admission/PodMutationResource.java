@@ -1,7 +1,6 @@
 package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
@@ -43,8 +42,7 @@ public class PodMutationResource {
         }
         ReviewRequest request;
         try {
-            JsonNode tree = JSON.readTree(body);
-            request = ReviewDecoder.decode(tree);
+            request = ReviewDecoder.decode(body);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             return bad(null, "the body is not valid JSON" + where + "; send an admission.k8s.io/v1 AdmissionReview");

@@ -1,6 +1,6 @@
 package io.pullsecretinjector.admission;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pullsecretinjector.policy.PodFacts;
 
 /**
  * The parts of an AdmissionReview request the injector reads.
@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param namespace  request.namespace, the namespace the object is created in
  * @param dryRun     request.dryRun
  * @param username   request.userInfo.username, for logs
- * @param object     request.object, or a missing node
+ * @param object     request.object read as a Pod, or null when it is absent or not a JSON object
  */
 public record ReviewRequest(String apiVersion, String uid, String group, String kind, String resource, String subResource,
-                            String operation, String namespace, boolean dryRun, String username, JsonNode object) {
+                            String operation, String namespace, boolean dryRun, String username, PodFacts object) {
 
     /** True for the one case the injector mutates: CREATE of a core/v1 Pod (not a subresource). */
     public boolean isPodCreate() {

@@ -1,6 +1,9 @@
 package io.pullsecretinjector.policy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,21 +11,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the decision needs to know of a Pod, read straight from its JSON so the hot path never
- * builds a full model object.
+ * What the decision needs to know of a Pod, read straight from its JSON (streaming, on the hot
+ * path) so no tree or model object is built for it.
  *
  * @param name              metadata.name, empty for Pods made with generateName
  * @param generateName      metadata.generateName, or empty
  * @param annotations       metadata.annotations
  * @param images            every image of containers, initContainers and ephemeralContainers, in spec order
  * @param imagePullSecrets  the names already in spec.imagePullSecrets, in order ("" for an entry without a name)
+ * @param kind              the object's kind as written, or null when it has none (the API server's objects do)
+ * @param namespace         metadata.namespace, or empty (the review's namespace is the one to trust)
  */
 public record PodFacts(
         String name,
         String generateName,
         Map<String, String> annotations,
         List<ContainerImage> images,
-        List<String> imagePullSecrets) {
+        List<String> imagePullSecrets,
+        String kind,
+        String namespace) {
 
     /** The annotation a Pod sets to {@code "false"} to opt out of injection. */
     public static final String INJECT_ANNOTATION = "pullsecret-injector.io/inject";
@@ -42,38 +49,119 @@ public record PodFacts(
     }
 
     /**
-     * Reads a Pod (or a Pod template: anything with {@code metadata} and {@code spec}). Missing parts
-     * read as empty; never throws on odd shapes, because the API server has validated the Pod
-     * before a webhook sees it.
+     * Reads a Pod (or a Pod template: anything with {@code metadata} and {@code spec}) from a tree:
+     * the CLI's path, through the same reader as {@link #read(JsonParser)}.
      */
     public static PodFacts fromJson(JsonNode pod) {
-        JsonNode metadata = pod.path("metadata");
-        JsonNode spec = pod.path("spec");
-        Map<String, String> annotations = Collections.emptyMap();
-        JsonNode ann = metadata.path("annotations");
-        if (ann.isObject() && ann.size() > 0) {
-            annotations = new HashMap<>();
-            for (var it = ann.fields(); it.hasNext(); ) {
-                var e = it.next();
-                annotations.put(e.getKey(), e.getValue().asText());
-            }
+        if (!pod.isObject()) {
+            return new PodFacts("", "", Collections.emptyMap(), List.of(), List.of(), null, "");
         }
-        List<ContainerImage> images = new ArrayList<>();
-        for (String field : CONTAINER_FIELDS) {
-            JsonNode list = spec.path(field);
-            for (int i = 0; i < list.size(); i++) {
-                JsonNode c = list.get(i);
-                JsonNode image = c.path("image");
-                if (image.isTextual() && !image.asText().isEmpty()) {
-                    images.add(new ContainerImage(field, i, c.path("name").asText(""), image.asText()));
+        try (JsonParser p = pod.traverse()) {
+            p.nextToken();
+            return read(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a tree in memory always reads", e);
+        }
+    }
+
+    /**
+     * Reads the object the parser is on, streaming, without building a tree: the webhook's hot
+     * path. Reads the whole object (the parser ends on its last token). Missing parts read as
+     * empty; never throws on odd shapes, because the API server has validated the Pod before a
+     * webhook sees it; throws only for JSON that is not well formed.
+     */
+    public static PodFacts read(JsonParser p) throws IOException {
+        Reading r = new Reading();
+        JsonValues.fields(p, (field, v) -> {
+            switch (field) {
+                case "kind" -> r.kind = JsonValues.text(v);
+                case "metadata" -> r.readMetadata(v);
+                case "spec" -> r.readSpec(v);
+                default -> {
                 }
             }
+        });
+        List<ContainerImage> images = new ArrayList<>();
+        for (String field : CONTAINER_FIELDS) {
+            images.addAll(r.containers.getOrDefault(field, List.of()));
         }
-        List<String> secrets = new ArrayList<>();
-        for (JsonNode ref : spec.path("imagePullSecrets")) {
-            secrets.add(ref.path("name").asText(""));
+        return new PodFacts(r.name, r.generateName, r.annotations, images, r.imagePullSecrets, r.kind, r.namespace);
+    }
+
+    /** What {@link #read(JsonParser)} has seen so far; a field seen twice counts as its last value, as in a tree. */
+    private static final class Reading {
+        String kind;
+        String namespace = "";
+        String name = "";
+        String generateName = "";
+        Map<String, String> annotations = Collections.emptyMap();
+        final Map<String, List<ContainerImage>> containers = new HashMap<>(4);
+        List<String> imagePullSecrets = List.of();
+
+        void readMetadata(JsonParser p) throws IOException {
+            namespace = "";
+            name = "";
+            generateName = "";
+            annotations = Collections.emptyMap();
+            JsonValues.fields(p, (field, v) -> {
+                switch (field) {
+                    case "name" -> name = JsonValues.text(v);
+                    case "generateName" -> generateName = JsonValues.text(v);
+                    case "namespace" -> namespace = JsonValues.text(v);
+                    case "annotations" -> readAnnotations(v);
+                    default -> {
+                    }
+                }
+            });
         }
-        return new PodFacts(metadata.path("name").asText(""), metadata.path("generateName").asText(""), annotations, images, secrets);
+
+        void readAnnotations(JsonParser p) throws IOException {
+            Map<String, String> read = new HashMap<>();
+            JsonValues.fields(p, (key, v) -> read.put(key, JsonValues.text(v)));
+            annotations = read.isEmpty() ? Collections.emptyMap() : read;
+        }
+
+        void readSpec(JsonParser p) throws IOException {
+            containers.clear();
+            imagePullSecrets = List.of();
+            JsonValues.fields(p, (field, v) -> {
+                if (CONTAINER_FIELDS.contains(field)) {
+                    List<ContainerImage> list = new ArrayList<>();
+                    JsonValues.elements(v, (i, c) -> readContainer(field, i, c, list));
+                    containers.put(field, list);
+                } else if ("imagePullSecrets".equals(field)) {
+                    List<String> names = new ArrayList<>();
+                    JsonValues.elements(v, (i, ref) -> names.add(nameOf(ref)));
+                    imagePullSecrets = names;
+                }
+            });
+        }
+
+        static void readContainer(String field, int index, JsonParser p, List<ContainerImage> into) throws IOException {
+            String[] nameAndImage = {"", null};
+            JsonValues.fields(p, (key, v) -> {
+                switch (key) {
+                    case "name" -> nameAndImage[0] = JsonValues.text(v);
+                    case "image" -> nameAndImage[1] = JsonValues.string(v);
+                    default -> {
+                    }
+                }
+            });
+            if (nameAndImage[1] != null && !nameAndImage[1].isEmpty()) {
+                into.add(new ContainerImage(field, index, nameAndImage[0], nameAndImage[1]));
+            }
+        }
+
+        /** An imagePullSecrets entry's name, {@code ""} for an entry without one (or one that is not an object). */
+        static String nameOf(JsonParser p) throws IOException {
+            String[] name = {""};
+            JsonValues.fields(p, (key, v) -> {
+                if ("name".equals(key)) {
+                    name[0] = JsonValues.text(v);
+                }
+            });
+            return name[0];
+        }
     }
 
     /** The same Pod with some containers' images replaced (keyed by the original entry). */
@@ -86,7 +174,7 @@ public record PodFacts(
             String image = replaced.get(c);
             out.add(image == null ? c : new ContainerImage(c.field(), c.index(), c.container(), image));
         }
-        return new PodFacts(name, generateName, annotations, out, imagePullSecrets);
+        return new PodFacts(name, generateName, annotations, out, imagePullSecrets, kind, namespace);
     }
 
     /** True when the Pod asked to keep its images as written. */

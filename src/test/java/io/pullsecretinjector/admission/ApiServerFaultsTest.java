@@ -127,7 +127,7 @@ class ApiServerFaultsTest {
         long start = System.nanoTime();
         List<CompletableFuture<ObjectNode>> answers = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            answers.add(handler.handle(ReviewDecoder.decode(withUid(review, "silent-" + i))).toCompletableFuture());
+            answers.add(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "silent-" + i)))).toCompletableFuture());
         }
         for (int i = 0; i < answers.size(); i++) {
             JsonNode response = answers.get(i).get(BUDGET.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -182,7 +182,7 @@ class ApiServerFaultsTest {
     }
 
     JsonNode answer(ObjectNode review) throws Exception {
-        return handler.handle(ReviewDecoder.decode(review)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return handler.handle(ReviewDecoder.decode(Reviews.bytes(review))).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

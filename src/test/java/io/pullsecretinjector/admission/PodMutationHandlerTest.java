@@ -44,7 +44,7 @@ class PodMutationHandlerTest {
     }
 
     JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {
-        return handler.handle(ReviewDecoder.decode(review)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return handler.handle(ReviewDecoder.decode(Reviews.bytes(review))).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     void sourcesExist() {
