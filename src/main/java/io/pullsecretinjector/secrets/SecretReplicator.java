@@ -193,9 +193,13 @@ public class SecretReplicator {
         return CopyOutcome.failed(problem);
     }
 
-    /** Forgets what is known of a copy, so the next review checks it again. */
+    /**
+     * Forgets that a copy is current, so the next review checks it again. Told after the sync loop
+     * wrote the copy, so it stays seen: that check is a GET first, one call for a copy that is there,
+     * not a CREATE that gets 409 and then a GET.
+     */
     public void forget(String namespace, String name) {
-        known.remove(key(namespace, name));
+        known.computeIfPresent(key(namespace, name), (k, was) -> new Known(was.outcome(), was.sourceHash(), clock.getAsLong()));
     }
 
     private CopyOutcome reconcile(String namespace, String name, SourceSecret source) {

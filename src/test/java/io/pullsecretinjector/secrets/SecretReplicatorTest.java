@@ -115,6 +115,27 @@ class SecretReplicatorTest {
     }
 
     @Test
+    void aCopyTheSyncLoopWroteIsCheckedAgainWithAGetFirst() {
+        replicator.ensure("team-a", "pull", source);
+        api.calls.clear();
+
+        replicator.forget("team-a", "pull");
+
+        assertThat(replicator.known("team-a", "pull", source)).isNull();
+        assertThat(replicator.dueForRenewal("team-a", "pull")).isFalse();
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
+    }
+
+    @Test
+    void forgettingACopyNeverSeenLeavesItNeverSeen() {
+        replicator.forget("team-a", "pull");
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
+        assertThat(api.snapshot()).containsExactly("create team-a/pull");
+    }
+
+    @Test
     void aServerErrorOnReadingACopySeenBeforeNamesTheGet() {
         seenBeforeAndExpired();
         api.failWith = call -> call.startsWith("get") ? 500 : null;
