@@ -1,5 +1,5 @@
 -- wrk script: every request is the first Pod of a namespace nobody has seen (the __NS__ in $BODY
--- becomes bench-<run>-<thread>-<n>), so the webhook must GET and CREATE the copy in the API.
+-- becomes bench-<run>-<thread>-<n>), so the webhook must CREATE its copies in the API.
 local f = assert(io.open(os.getenv("BODY"), "rb"))
 local template = f:read("*a")
 f:close()

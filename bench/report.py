@@ -52,7 +52,7 @@ row("2a. Fixed rate 2,000/s (h2load, HTTP/2, 4 conns)", "rate-2000", None, "p99 
 row("2b. Fixed rate 8,000/s (h2load, HTTP/2, 16 conns)", "rate-8000", None, "p99 ≤ 10 ms", lambda rs: med(rs, "p99_us") <= 10000)
 row("Ceiling: new TLS connection per request", "ceiling-close")
 row("3. New TLS connection per request (Connection: close, 16 conns)", "mutate-close", "ceiling-close")
-row("4. First Pod in a new namespace (GET + CREATE, 2 conns)", "new-namespace", None, "p99 ≤ 100 ms",
+row("4. First Pod in a new namespace (CREATE, 2 conns)", "new-namespace", None, "p99 ≤ 100 ms",
     lambda rs: med(rs, "p99_us") <= 100000)
 row("Ceiling: keep-alive, 16 conns, 20 KB", "ceiling-20k")
 row("5. Large Pod: 50 containers, 20 KB review", "mutate-20k", "ceiling-20k")

@@ -187,7 +187,7 @@ for _ in $(seq "$RUNS"); do
   wrk_run mutate-close /mutate bench/post.lua 16 $WORK/review-2k.json "$DURATION" 1
 done
 
-log "4. first Pod in a new namespace each time (GET + CREATE against the mock API), 2 connections"
+log "4. first Pod in a new namespace each time (one CREATE per copy against the mock API), 2 connections"
 wrk_run - /mutate bench/new-namespace.lua 2 $WORK/review-newns.json "$WARMUP"
 for _ in $(seq "$RUNS"); do wrk_run new-namespace /mutate bench/new-namespace.lua 2 $WORK/review-newns.json "$DURATION"; done
 

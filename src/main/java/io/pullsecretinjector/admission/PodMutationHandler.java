@@ -217,9 +217,9 @@ public class PodMutationHandler {
 
     /**
      * Runs on an API thread: decides, then ensures each applied credential's copy, all at once: a
-     * Pod needing two copies in a new namespace waits for the slower of two GET + CREATE round
-     * trips, not for their sum. The first copy runs on this thread; the others on the pool, or here
-     * too when it is full.
+     * Pod needing two copies in a new namespace waits for the slower of two CREATE round trips, not
+     * for their sum. The first copy runs on this thread; the others on the pool, or here too when
+     * it is full.
      */
     private CompletableFuture<Answer> answerWithApi(Work work, InjectionPolicy policy) {
         Decision decision = evaluator.evaluate(policy, work.namespace, work.pod, sources.registries(true));

@@ -193,29 +193,46 @@ public class SecretReplicator {
         return CopyOutcome.failed(problem);
     }
 
-    /** Forgets what is known of a copy, so the next review checks it again. */
+    /**
+     * Forgets that a copy is current, so the next review checks it again. Told after the sync loop
+     * wrote the copy, so it stays seen: that check is a GET first, one call for a copy that is there,
+     * not a CREATE that gets 409 and then a GET.
+     */
     public void forget(String namespace, String name) {
-        known.remove(key(namespace, name));
+        known.computeIfPresent(key(namespace, name), (k, was) -> new Known(was.outcome(), was.sourceHash(), clock.getAsLong()));
     }
 
     private CopyOutcome reconcile(String namespace, String name, SourceSecret source) {
-        Secret existing = api.get(namespace, name);
-        if (existing == null) {
-            try {
-                api.create(ManagedCopy.desired(source, namespace, name));
-                return CopyOutcome.of(CopyResult.CREATED);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw new StepException("create", e);
-                }
-                // someone made it between our get and create: judge what is there now
-                existing = api.get(namespace, name);
-                if (existing == null) {
-                    throw new StepException("create", e);
-                }
+        // Entries outlive cache-ttl, so "never seen since start" means a copy that most likely does
+        // not exist yet (a new namespace): CREATE first makes it in one call instead of GET (404) +
+        // CREATE, the call the first Pod of a namespace waits for. A copy seen before most likely
+        // exists, and GET first judges it in one call. A copy there but never seen (after a restart)
+        // costs 409 + GET instead, once per namespace per process.
+        boolean seen = known.containsKey(key(namespace, name));
+        if (seen) {
+            Secret existing = api.get(namespace, name);
+            if (existing != null) {
+                return reconcileExisting(existing, source, true);
             }
         }
-        return reconcileExisting(existing, source, true);
+        try {
+            api.create(ManagedCopy.desired(source, namespace, name));
+            return CopyOutcome.of(CopyResult.CREATED);
+        } catch (KubernetesClientException e) {
+            // 409: there is one already (made meanwhile, or there all along when not seen before).
+            // 403 on a copy not seen before: RBAC without 'create' must still reference a copy that
+            // is there, as GET first did; after a GET that found nothing, there is none to find.
+            boolean mayBeThere = e.getCode() == 409 || (e.getCode() == 403 && !seen);
+            if (!mayBeThere) {
+                throw new StepException("create", e);
+            }
+            Secret existing = api.get(namespace, name);
+            if (existing == null) {
+                // deleted meanwhile, or never there: the create's own error says what to do; the next Pod retries
+                throw new StepException("create", e);
+            }
+            return reconcileExisting(existing, source, true);
+        }
     }
 
     private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {

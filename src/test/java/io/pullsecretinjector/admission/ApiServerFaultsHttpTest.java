@@ -91,8 +91,8 @@ class ApiServerFaultsHttpTest {
 
     static Stream<Arguments> faults() {
         return Stream.of(
-                arguments("a 500 on reading the copy", "h500", (Consumer<KubernetesServer>) s -> s.expect().get().withPath(copyPath("h500"))
-                        .andReturn(500, status(500, "InternalError")).once(), List.of("the Kubernetes API failed (500) on get secret h500/private-regcred")),
+                arguments("a 500 on creating the copy", "h500", (Consumer<KubernetesServer>) s -> s.expect().post().withPath(createPath("h500"))
+                        .andReturn(500, status(500, "InternalError")).once(), List.of("the Kubernetes API failed (500) on create secret h500/private-regcred")),
                 arguments("a 403 on creating the copy", "h403", (Consumer<KubernetesServer>) s -> s.expect().post().withPath(createPath("h403"))
                         .andReturn(403, status(403, "Forbidden")).once(),
                         List.of("may not create secret h403/private-regcred (403 Forbidden)", "grant its ServiceAccount 'create' on secrets in namespace h403")),
@@ -101,8 +101,8 @@ class ApiServerFaultsHttpTest {
                 arguments("a 429 with Retry-After on creating the copy", "h429", (Consumer<KubernetesServer>) s -> s.expect().post().withPath(createPath("h429"))
                         .andReturn(429, status(429, "TooManyRequests")).withHeader("Retry-After", "1").once(),
                         List.of("throttling the injector (429) on create secret h429/private-regcred")),
-                arguments("an API server slower than the budget", "hslow", (Consumer<KubernetesServer>) s -> s.expect().get().delay(3, TimeUnit.SECONDS)
-                        .withPath(copyPath("hslow")).andReturn(404, status(404, "NotFound")).once(), List.of("within the injector's budget")));
+                arguments("an API server slower than the budget", "hslow", (Consumer<KubernetesServer>) s -> s.expect().post().delay(3, TimeUnit.SECONDS)
+                        .withPath(createPath("hslow")).andReturn(504, status(504, "Timeout")).once(), List.of("within the injector's budget")));
     }
 
     @ParameterizedTest(name = "{0}: answered within the budget with a warning; the next Pod gets its copy")

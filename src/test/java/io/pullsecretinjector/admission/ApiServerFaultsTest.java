@@ -68,7 +68,10 @@ class ApiServerFaultsTest {
         return Stream.of(
                 arguments("a 500 on reading the source", (Function<String, Integer>) call -> call.equals("get registry-creds/regcred") ? 500 : null,
                         List.of("the Kubernetes API failed (500) on get secret registry-creds/regcred", "the next Pod will retry")),
-                arguments("a 500 on reading the copy", (Function<String, Integer>) call -> call.startsWith("get faulty/") ? 500 : null,
+                arguments("a 500 on creating the copy", (Function<String, Integer>) call -> call.startsWith("create faulty/") ? 500 : null,
+                        List.of("the Kubernetes API failed (500) on create secret faulty/private-regcred")),
+                arguments("a 500 on reading the copy after its create conflicted", (Function<String, Integer>) call ->
+                        call.startsWith("create faulty/") ? Integer.valueOf(409) : call.startsWith("get faulty/") ? Integer.valueOf(500) : null,
                         List.of("the Kubernetes API failed (500) on get secret faulty/private-regcred")),
                 arguments("a 403 on reading the source", (Function<String, Integer>) call -> call.equals("get registry-creds/regcred") ? 403 : null,
                         List.of("may not get secret registry-creds/regcred (403 Forbidden)", "grant its ServiceAccount 'get' on secrets in namespace registry-creds")),
@@ -110,7 +113,7 @@ class ApiServerFaultsTest {
         CountDownLatch recovered = new CountDownLatch(1);
         AtomicInteger hanging = new AtomicInteger();
         api.failWith = call -> {
-            if (call.startsWith("get silent/")) {
+            if (call.startsWith("create silent/")) {
                 hanging.incrementAndGet();
                 try {
                     recovered.await(30, TimeUnit.SECONDS); // the real client gives up after request-timeout (10 s)

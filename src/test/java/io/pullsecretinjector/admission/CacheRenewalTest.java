@@ -116,11 +116,13 @@ class CacheRenewalTest {
     @Test
     void aFailedRenewalKeepsWhatIsKnownUntilItRunsOut() throws Exception {
         firstPodAtSecondZero();
+        int callsBefore = api.snapshot().size();
         api.failWith = call -> 500;
 
         assertThat(answeredFromMemoryAt(50, "due")).isTrue();
         await(() -> !handler.renewalsPending());
-        assertThat(api.snapshot().stream().filter(c -> c.equals("get steady/private-regcred"))).as("renewal tried").hasSize(2);
+        assertThat(api.snapshot().subList(callsBefore, api.snapshot().size()).stream().filter(c -> c.equals("get steady/private-regcred")))
+                .as("renewal tried").hasSize(1);
 
         assertThat(answeredFromMemoryAtWithFailingApi(55)).as("55 s: the failed renewal at 50 s forgot nothing").isTrue();
     }

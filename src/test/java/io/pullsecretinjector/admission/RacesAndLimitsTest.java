@@ -90,9 +90,9 @@ class RacesAndLimitsTest {
 
     /**
      * The first Pod of a namespace that needs two copies waits for the slower of the two, not for
-     * both one after the other: each copy's GET here waits for the other's to arrive. Made one
-     * after the other, the first would wait out the review's 2 s budget and the Pod would get
-     * neither credential.
+     * both one after the other: each copy's first call (its CREATE) here waits for the other's to
+     * arrive. Made one after the other, the first would wait out the review's 2 s budget and the
+     * Pod would get neither credential.
      */
     @Test
     void aPodNeedingTwoCopiesInANewNamespaceHasBothMadeAtTheSameTime() throws Exception {
@@ -100,7 +100,7 @@ class RacesAndLimitsTest {
         ObjectNode review = inNamespace(fixture("pod-create-two-registries-init-container"), "parallel");
         CountDownLatch bothAsked = new CountDownLatch(2);
         api.failWith = call -> {
-            if (call.startsWith("get parallel/")) {
+            if (call.startsWith("create parallel/")) {
                 bothAsked.countDown();
                 try {
                     bothAsked.await(5, TimeUnit.SECONDS);

@@ -28,7 +28,7 @@ public class FakeSecretApi implements SecretApi {
         }
     }
 
-    public FakeSecretApi put(Secret secret) {
+    public synchronized FakeSecretApi put(Secret secret) {
         Secret s = new SecretBuilder(secret).editOrNewMetadata().withResourceVersion(Long.toString(version++)).endMetadata().build();
         secrets.put(key(s), s);
         return this;
@@ -40,25 +40,31 @@ public class FakeSecretApi implements SecretApi {
         return secrets.get(namespace + "/" + name);
     }
 
+    // failWith runs outside the lock: a slow or hung write (as tests script it) must not hold up
+    // writes to other Secrets, as it would not on a real API server
     @Override
-    public synchronized Secret create(Secret secret) {
+    public Secret create(Secret secret) {
         record("create " + key(secret));
-        if (secrets.containsKey(key(secret))) {
-            throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("AlreadyExists").build());
+        synchronized (this) {
+            if (secrets.containsKey(key(secret))) {
+                throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("AlreadyExists").build());
+            }
+            put(secret);
+            return secrets.get(key(secret));
         }
-        put(secret);
-        return secrets.get(key(secret));
     }
 
     @Override
-    public synchronized Secret update(Secret secret) {
+    public Secret update(Secret secret) {
         record("update " + key(secret));
-        Secret current = secrets.get(key(secret));
-        if (current == null || !current.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
-            throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("Conflict").build());
+        synchronized (this) {
+            Secret current = secrets.get(key(secret));
+            if (current == null || !current.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
+                throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("Conflict").build());
+            }
+            put(secret);
+            return secrets.get(key(secret));
         }
-        put(secret);
-        return secrets.get(key(secret));
     }
 
     private void record(String call) {

@@ -21,8 +21,26 @@ class SecretReplicatorTest {
     final AtomicLong now = new AtomicLong();
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final SecretReplicator replicator = new SecretReplicator(api, Duration.ofSeconds(60), now::get, metrics);
-    final SourceSecret source = SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
-            .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", CONFIG).build());
+    final SourceSecret source = sourceWith(CONFIG);
+
+    static SourceSecret sourceWith(String config) {
+        return SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
+                .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", config).build());
+    }
+
+    /** Puts a Secret in the API as if it were there before the replicator started; returns it as stored. */
+    Secret alreadyThere(Secret secret) {
+        api.put(secret);
+        api.calls.clear();
+        return api.secrets.get(FakeSecretApi.key(secret));
+    }
+
+    /** Ensures the copy once (so it is seen), lets cache-ttl run out and clears the call log. */
+    void seenBeforeAndExpired() {
+        assertThat(replicator.ensure("team-a", "pull", source).result().usable()).isTrue();
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        api.calls.clear();
+    }
 
     @Test
     void aMissingCopyIsCreatedWithTheSourceContent() {
@@ -33,6 +51,99 @@ class SecretReplicatorTest {
         assertThat(copy.getData()).isEqualTo(Map.of(".dockerconfigjson", CONFIG));
         assertThat(ManagedCopy.isOurs(copy, "creds/regcred")).isTrue();
         assertThat(ManagedCopy.isCurrent(copy, source)).isTrue();
+    }
+
+    @Test
+    void aCopyNeverSeenInANewNamespaceIsCreatedWithOneCall() {
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
+
+        assertThat(api.snapshot()).containsExactly("create team-a/pull");
+    }
+
+    @Test
+    void aCopyNeverSeenSinceStartThatIsOursAndCurrentIsReadAfterTheConflictAndLeftAsItIs() {
+        Secret there = alreadyThere(ManagedCopy.desired(source, "team-a", "pull"));
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+
+        assertThat(api.snapshot()).containsExactly("create team-a/pull", "get team-a/pull");
+        assertThat(api.secrets.get("team-a/pull")).as("nothing written").isEqualTo(there);
+    }
+
+    @Test
+    void aCopyNeverSeenSinceStartThatIsOursAndStaleIsReadAfterTheConflictAndUpdated() {
+        alreadyThere(ManagedCopy.desired(sourceWith(CONFIG + "Cg=="), "team-a", "pull"));
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UPDATED));
+
+        assertThat(api.snapshot()).containsExactly("create team-a/pull", "get team-a/pull", "update team-a/pull");
+        assertThat(ManagedCopy.isCurrent(api.secrets.get("team-a/pull"), source)).isTrue();
+    }
+
+    @Test
+    void aCreateConflictWithNothingThereAnyMoreFailsAndTheNextCallCreates() {
+        api.failWith = call -> call.startsWith("create") ? 409 : null;
+
+        CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
+
+        assertThat(outcome.result()).isEqualTo(CopyResult.FAILED);
+        assertThat(outcome.warning()).contains("another writer changed secret team-a/pull at the same time (409)", "the next Pod will retry");
+        assertThat(api.snapshot()).containsExactly("create team-a/pull", "get team-a/pull");
+
+        api.failWith = call -> null;
+        assertThat(replicator.ensure("team-a", "pull", source).result()).isEqualTo(CopyResult.CREATED);
+    }
+
+    @Test
+    void aCopySeenBeforeWhoseTtlRanOutIsReadFirstAndNotCreated() {
+        seenBeforeAndExpired();
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
+    }
+
+    @Test
+    void aCopySeenBeforeThatWasDeletedMeanwhileIsReadThenCreated() {
+        seenBeforeAndExpired();
+        api.secrets.remove("team-a/pull");
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
+
+        assertThat(api.snapshot()).containsExactly("get team-a/pull", "create team-a/pull");
+        assertThat(ManagedCopy.isCurrent(api.secrets.get("team-a/pull"), source)).isTrue();
+    }
+
+    @Test
+    void aCopyTheSyncLoopWroteIsCheckedAgainWithAGetFirst() {
+        replicator.ensure("team-a", "pull", source);
+        api.calls.clear();
+
+        replicator.forget("team-a", "pull");
+
+        assertThat(replicator.known("team-a", "pull", source)).isNull();
+        assertThat(replicator.dueForRenewal("team-a", "pull")).isFalse();
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
+    }
+
+    @Test
+    void forgettingACopyNeverSeenLeavesItNeverSeen() {
+        replicator.forget("team-a", "pull");
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
+        assertThat(api.snapshot()).containsExactly("create team-a/pull");
+    }
+
+    @Test
+    void aServerErrorOnReadingACopySeenBeforeNamesTheGet() {
+        seenBeforeAndExpired();
+        api.failWith = call -> call.startsWith("get") ? 500 : null;
+
+        CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
+
+        assertThat(outcome.warning()).contains("the Kubernetes API failed (500) on get secret team-a/pull", "the next Pod will retry");
+        assertThat(api.snapshot()).containsExactly("get team-a/pull");
     }
 
     @Test
@@ -63,14 +174,13 @@ class SecretReplicatorTest {
 
     @Test
     void aSecretSomeoneElseOwnsIsNeverWritten() {
-        api.put(new SecretBuilder().withNewMetadata().withNamespace("team-a").withName("pull").endMetadata().addToData("x", "eQ==").build());
-        api.calls.clear();
+        alreadyThere(new SecretBuilder().withNewMetadata().withNamespace("team-a").withName("pull").endMetadata().addToData("x", "eQ==").build());
 
         CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
 
         assertThat(outcome.result()).isEqualTo(CopyResult.FOREIGN);
         assertThat(outcome.warning()).contains("team-a/pull already exists", "set a different targetSecretName");
-        assertThat(api.snapshot()).containsExactly("get team-a/pull");
+        assertThat(api.snapshot()).as("never seen since start: create, its 409, then a look").containsExactly("create team-a/pull", "get team-a/pull");
         assertThat(api.secrets.get("team-a/pull").getData()).isEqualTo(Map.of("x", "eQ=="));
     }
 
@@ -84,6 +194,8 @@ class SecretReplicatorTest {
 
     @Test
     void aCreateThatLosesARaceJudgesWhatIsThereNow() {
+        seenBeforeAndExpired();
+        api.secrets.remove("team-a/pull");
         api.failWith = call -> {
             if (call.equals("create team-a/pull")) {
                 api.put(ManagedCopy.desired(source, "team-a", "pull"));
@@ -103,7 +215,31 @@ class SecretReplicatorTest {
 
         assertThat(outcome.result()).isEqualTo(CopyResult.FAILED);
         assertThat(outcome.warning()).contains("may not create secret team-a/pull (403 Forbidden)", "grant its ServiceAccount 'create' on secrets");
+        assertThat(api.snapshot()).as("a look for a copy already there, which would need no create").containsExactly("create team-a/pull", "get team-a/pull");
         assertThat(replicator.known("team-a", "pull", source)).as("a failure is not remembered").isNull();
+    }
+
+    @Test
+    void aForbiddenCreateStillReferencesACopyOfOursThatIsThere() {
+        Secret there = alreadyThere(ManagedCopy.desired(source, "team-a", "pull"));
+        api.failWith = call -> call.startsWith("create") ? 403 : null;
+
+        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+
+        assertThat(api.snapshot()).containsExactly("create team-a/pull", "get team-a/pull");
+        assertThat(api.secrets.get("team-a/pull")).isEqualTo(there);
+    }
+
+    @Test
+    void aForbiddenCreateAfterAReadThatFoundNothingFailsWithoutReadingAgain() {
+        seenBeforeAndExpired();
+        api.secrets.remove("team-a/pull");
+        api.failWith = call -> call.startsWith("create") ? 403 : null;
+
+        CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
+
+        assertThat(outcome.warning()).contains("may not create secret team-a/pull (403 Forbidden)", "grant its ServiceAccount 'create' on secrets");
+        assertThat(api.snapshot()).containsExactly("get team-a/pull", "create team-a/pull");
     }
 
     @Test
