@@ -8,7 +8,9 @@
 #   2. 2,000 reviews/s over HTTP/2 after a 30 s warm-up, three 20 s runs back to back: p99 per run,
 #      slow (> 2 ms) requests per second, methods the JIT made not entrant, GC pauses;
 #   3. memory under the warm-path load (wrk, 16 connections): RSS and the JVM's native memory
-#      summary, with the heap as run.sh sizes it and with -Xms16m (throughput, young GCs per second);
+#      summary for each MEMORY_VARIANTS entry (';'-separated; each a list of JVM flags and
+#      NAME=value environment settings; "run.sh" is run.sh's own flags), with throughput and young
+#      GCs per second;
 #   4. the mock API alone: how long one GET and one CREATE of a Secret take as its store fills
 #      (scenario 4 adds two Secrets per review, about 6,000 in a full run).
 set -euo pipefail
@@ -18,6 +20,7 @@ DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 SECTIONS=${SECTIONS:-1 2 3 4} # which of the four to run
+MEMORY_VARIANTS=${MEMORY_VARIANTS:-run.sh;-Xms16m}
 URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -40,6 +43,7 @@ done
 
 server=""
 first_ms=""
+server_env=() # NAME=value settings for the next start_server
 start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once the first HTTPS 200 arrived (no subshell: $server is needed)
   local log=$1; shift
   local t0 code
@@ -51,7 +55,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
-    taskset -c "$SERVER_CPU" java -Xmx128m "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
@@ -125,17 +129,28 @@ fi
 
 if section 3; then
 echo "== 3. memory under the warm-path load (wrk, 16 connections, 2 KB review: 60 s, then 15 s measured)"
-for heap in default -Xms16m; do
-  flags=(-XX:NativeMemoryTracking=summary -Xlog:gc:file=$DIAG/gc-$heap.log)
-  [[ $heap == default ]] || flags+=("$heap")
-  start_server $DIAG/mem-$heap.log "${flags[@]}"
+IFS=';' read -ra variants <<<"$MEMORY_VARIANTS"
+for i in "${!variants[@]}"; do
+  variant=${variants[$i]}
+  flags=(-XX:NativeMemoryTracking=summary -Xlog:gc:file=$DIAG/gc-$i.log)
+  server_env=()
+  for word in $variant; do
+    case $word in
+      run.sh) ;;
+      -*) flags+=("$word") ;;
+      *=*) server_env+=("$word") ;;
+      *) echo "diagnose: MEMORY_VARIANTS: \"$word\" is neither a -flag nor NAME=value" >&2; exit 2 ;;
+    esac
+  done
+  start_server $DIAG/mem-$i.log "${flags[@]}"
+  server_env=()
   BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d60s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
-  gcs0=$(grep -c Pause $DIAG/gc-$heap.log || true)
+  gcs0=$(grep -c Pause $DIAG/gc-$i.log || true)
   rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d15s --timeout 5s -s bench/post.lua "$URL/mutate" \
     | sed -n 's/^Requests\/sec: *//p')
-  gcs1=$(grep -c Pause $DIAG/gc-$heap.log || true)
+  gcs1=$(grep -c Pause $DIAG/gc-$i.log || true)
   rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status)
-  echo "heap $heap (-Xmx128m): $rps reviews/s, $(( (gcs1 - gcs0) / 15 )) young GCs/s, RSS $rss MB; native memory (committed, MB):"
+  echo "-Xmx128m $variant: $rps reviews/s, $(( (gcs1 - gcs0) / 15 )) young GCs/s, RSS $rss MB; native memory (committed, MB):"
   jcmd $server VM.native_memory summary | python3 -c '
 import re, sys
 for line in sys.stdin:
