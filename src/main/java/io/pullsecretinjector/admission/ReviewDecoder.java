@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Checks the AdmissionReview envelope and reads the request out of it, streaming: no tree of the
- * review is built, only the fields the injector reads are kept (the Pod as {@link PodFacts}), and
- * the rest is skipped, which halves the cost of a review on the webhook's hot path. The whole body
- * is still read, so JSON that is not well formed anywhere in it is refused.
+ * Checks the AdmissionReview envelope and reads the request out of it, streaming: only the fields
+ * the injector reads are kept (the Pod as {@link PodFacts}) and the rest is skipped, because a
+ * tree of the whole review costs more than everything else the hot path does with it. The whole
+ * body is still read, so JSON that is not well formed anywhere in it is refused.
  */
 public final class ReviewDecoder {
 
