@@ -24,8 +24,25 @@ public final class Main {
         if (isCommand(args)) {
             System.exit(InjectorCommand.execute(args, stdout(System.out), stdout(System.err)));
         }
+        cheapInMemoryKeyStores();
         Quarkus.run(args);
     }
+
+    /**
+     * Vert.x turns the PEM certificate and key into an in-memory PKCS12 key store, its key protected by a
+     * constant password. The JDK's default of 10,000 PBKDF2 rounds for that protection, paid when the store
+     * is built, when the key is read back and for each TLS context (and again at each certificate reload),
+     * cost about 0.25 s of CPU at startup, interpreted, and protect nothing: the key comes from a plain PEM
+     * file and the store is never written anywhere. Set only when nobody chose a count already.
+     */
+    static void cheapInMemoryKeyStores() {
+        if (System.getProperty(PKCS12_PBE_ROUNDS) == null) {
+            System.setProperty(PKCS12_PBE_ROUNDS, "1");
+        }
+    }
+
+    /** JDK system property (overrides the security property of the same name). */
+    static final String PKCS12_PBE_ROUNDS = "keystore.pkcs12.keyPbeIterationCount";
 
     /** True when the arguments name a command; anything else starts the server, as before. */
     static boolean isCommand(String... args) {
