@@ -92,7 +92,7 @@ shortened = (meta["warmup"], meta["runs"], meta["duration"]) != ("30", "3", "20"
 
 print(f"""# `make bench` results, {meta['date']}, commit {meta['commit']}
 
-Machine: {meta['cpu']}, {meta['cores']} cores; {meta['jdk']}. Webhook: `taskset -c {meta['server_cpu']}` `java -Xmx128m -jar
+Machine: {meta['cpu']}, {meta['cores']} cores; {meta['jdk']}. Webhook: `taskset -c {meta['server_cpu']}` `{meta['jvm']} -jar
 target/quarkus-app/quarkus-run.jar`. Kubernetes API: the mock one (fabric8, CRUD mode: the embedded API of `make run`) in a
 second JVM on core {meta['load_cpu']}, as a cluster's API server would be another process. Load: `taskset -c {meta['load_cpu']}`
 ({meta['wrk']}, {meta['h2load']}), loopback HTTPS (TLS 1.3). Load average (1/5/15 min) at start {meta['load_start']},
