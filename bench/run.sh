@@ -89,8 +89,8 @@ done
 [[ -n $api_url ]] || { cat $WORK/api.log; echo "bench: the mock API did not start within 60 s" >&2; exit 1; }
 log "mock Kubernetes API at $api_url"
 
-# The heap the issue asks for (-Xmx128m), started small with a fixed 16 MB young generation, and
-# two malloc arenas: the memory settings the container image ships (src/main/docker/Dockerfile.jvm).
+# The heap the issue asks for (-Xmx128m) plus the memory settings the container image ships
+# (JAVA_OPTS_MEMORY and MALLOC_ARENA_MAX in src/main/docker/Dockerfile.jvm), read from there.
 jvm_flags=(-Xmx128m $(sed -n 's/^ENV JAVA_OPTS_MEMORY="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm))
 malloc_arenas=$(sed -n 's/^ENV MALLOC_ARENA_MAX=\([0-9]*\)$/\1/p' src/main/docker/Dockerfile.jvm)
 [[ $JFR == 1 ]] && jvm_flags+=("-XX:StartFlightRecording=filename=$WORK/server.jfr,settings=profile")
