@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
 # SECTIONS="3 4" runs only those of the four below.
-# Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m, the mock Kubernetes API in
+# Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m and the image's memory
+# settings (bench/image-memory.sh; section 3 chooses its own), the mock Kubernetes API in
 # its own JVM and the load on LOAD_CPU. Prints, in about 6 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
 #      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
@@ -9,18 +10,19 @@
 #      slow (> 2 ms) requests per second, methods the JIT made not entrant, GC pauses;
 #   3. memory under the warm-path load (wrk, 16 connections): RSS and the JVM's native memory
 #      summary for each MEMORY_VARIANTS entry (';'-separated; each a list of JVM flags and
-#      NAME=value environment settings; "run.sh" is run.sh's own flags), with throughput and young
-#      GCs per second;
+#      NAME=value environment settings added to -Xmx128m; "image" is the container image's memory
+#      settings, as run.sh uses them; "-" is none), with throughput and young GCs per second;
 #   4. the mock API alone: how long one GET and one CREATE of a Secret take as its store fills
 #      (scenario 4 adds two Secrets per review, about 6,000 in a full run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/image-memory.sh
 WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 SECTIONS=${SECTIONS:-1 2 3 4} # which of the four to run
-MEMORY_VARIANTS=${MEMORY_VARIANTS:-run.sh;-Xms16m}
+MEMORY_VARIANTS=${MEMORY_VARIANTS:-image;-}
 URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
@@ -43,7 +45,8 @@ done
 
 server=""
 first_ms=""
-server_env=() # NAME=value settings for the next start_server
+server_env=("$image_malloc_env") # NAME=value settings for the next start_server
+server_flags=("${image_jvm_flags[@]}") # JVM flags for the next start_server
 start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once the first HTTPS 200 arrived (no subshell: $server is needed)
   local log=$1; shift
   local t0 code
@@ -55,7 +58,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
-    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "${server_flags[@]}" "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
@@ -134,16 +137,19 @@ for i in "${!variants[@]}"; do
   variant=${variants[$i]}
   flags=(-XX:NativeMemoryTracking=summary -Xlog:gc:file=$DIAG/gc-$i.log)
   server_env=()
+  server_flags=()
   for word in $variant; do
     case $word in
-      run.sh) ;;
+      -) ;;
+      image) server_flags+=("${image_jvm_flags[@]}"); server_env+=("$image_malloc_env") ;;
       -*) flags+=("$word") ;;
       *=*) server_env+=("$word") ;;
       *) echo "diagnose: MEMORY_VARIANTS: \"$word\" is neither a -flag nor NAME=value" >&2; exit 2 ;;
     esac
   done
   start_server $DIAG/mem-$i.log "${flags[@]}"
-  server_env=()
+  server_env=("$image_malloc_env")
+  server_flags=("${image_jvm_flags[@]}")
   BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d60s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
   gcs0=$(grep -c Pause $DIAG/gc-$i.log || true)
   rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d15s --timeout 5s -s bench/post.lua "$URL/mutate" \

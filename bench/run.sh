@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the webhook against the machine's own ceiling, in one run (issue 6).
 #
-# Builds the packaged app, runs it with -Xmx128m (and the image's memory settings) pinned to one core (SERVER_CPU) and loads it from
-# the other core (LOAD_CPU) over loopback HTTPS. The Kubernetes API is the mock one (fabric8's, in
+# Builds the packaged app, runs it with -Xmx128m and the image's memory settings, pinned to one core
+# (SERVER_CPU), and loads it from the other core (LOAD_CPU) over loopback HTTPS. The Kubernetes API is the mock one (fabric8's, in
 # CRUD mode: the embedded API of `make run`), served by a second instance of the same app on the
 # load core, so that, as in a cluster, the API server's work and memory are not the webhook's.
 # The webhook JVM also serves POST /bench/ceiling (injector.bench-ceiling-endpoint), a trivial
@@ -89,15 +89,14 @@ done
 [[ -n $api_url ]] || { cat $WORK/api.log; echo "bench: the mock API did not start within 60 s" >&2; exit 1; }
 log "mock Kubernetes API at $api_url"
 
-# The heap the issue asks for (-Xmx128m) plus the memory settings the container image ships
-# (JAVA_OPTS_MEMORY and MALLOC_ARENA_MAX in src/main/docker/Dockerfile.jvm), read from there.
-jvm_flags=(-Xmx128m $(sed -n 's/^ENV JAVA_OPTS_MEMORY="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm))
-malloc_arenas=$(sed -n 's/^ENV MALLOC_ARENA_MAX=\([0-9]*\)$/\1/p' src/main/docker/Dockerfile.jvm)
+# The heap the issue asks for (-Xmx128m) plus the container image's memory settings.
+source bench/image-memory.sh
+jvm_flags=(-Xmx128m "${image_jvm_flags[@]}")
 [[ $JFR == 1 ]] && jvm_flags+=("-XX:StartFlightRecording=filename=$WORK/server.jfr,settings=profile")
 t0=$(date +%s%N)
 INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
   INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
-  MALLOC_ARENA_MAX=$malloc_arenas taskset -c "$SERVER_CPU" java "${jvm_flags[@]}" -jar target/quarkus-app/quarkus-run.jar >$WORK/server.log 2>&1 &
+  env "$image_malloc_env" taskset -c "$SERVER_CPU" java "${jvm_flags[@]}" -jar target/quarkus-app/quarkus-run.jar >$WORK/server.log 2>&1 &
 server_pid=$!
 
 post() { # post PATH BODYFILE -> prints the response body
@@ -222,6 +221,6 @@ python3 bench/report.py "$RAW" "$WORK/jmh.json" >"$out" \
   load_start="$load_start" load_end="$load_end" warmup="$WARMUP" runs="$RUNS" duration="$DURATION" \
   startup_ms="$startup_ms" quarkus_started_s="${quarkus_started:-?}" rss_start_kb="$rss_start" rss_max_kb="$rss_max" \
   wrk="$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" h2load="$(h2load --version | head -1)" \
-  server_cpu="$SERVER_CPU" load_cpu="$LOAD_CPU" jvm="MALLOC_ARENA_MAX=$malloc_arenas java ${jvm_flags[*]}" elapsed_s="$(( $(date +%s) - started_at ))"
+  server_cpu="$SERVER_CPU" load_cpu="$LOAD_CPU" jvm="$image_malloc_env java ${jvm_flags[*]}" elapsed_s="$(( $(date +%s) - started_at ))"
 cat "$out"
 log "written to $out"

@@ -2,7 +2,8 @@
 # Where the webhook's startup goes: the startup measurement of bench/run.sh, repeated and taken apart.
 #
 # Starts the mock Kubernetes API (the app itself with INJECTOR_EMBEDDED_API=always, on LOAD_CPU) once,
-# then RUNS times: starts the webhook exactly as bench/run.sh does (taskset SERVER_CPU, -Xmx128m, the
+# then RUNS times: starts the webhook exactly as bench/run.sh does (taskset SERVER_CPU, -Xmx128m and the image's
+# memory settings (bench/image-memory.sh), the
 # same environment) plus the JVM flags in EXTRA_FLAGS, probes POST /mutate with the 2 KB review every
 # 20 ms as run.sh does, and at the first HTTPS 200 snapshots the server's CPU time (/proc/<pid>/stat,
 # and per thread /proc/<pid>/task/*/stat) and its hsperfdata (class and JIT counters, read afterwards
@@ -31,6 +32,7 @@
 # Needs target/quarkus-app (./mvnw -B -o package -DskipTests) and certs/ (scripts/dev-certs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/image-memory.sh
 
 RUNS=${RUNS:-3}
 EXTRA_FLAGS=${EXTRA_FLAGS:-}
@@ -87,7 +89,7 @@ for run in $(seq 1 "$RUNS"); do
   (cd "$SERVER_DIR" && INJECTOR_POLICY_FILE=$root/examples/policy.yaml QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_CERT=$root/certs/tls.crt \
     QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_KEY=$root/certs/tls.key INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
-    exec taskset -c "$SERVER_CPU" "$JAVA" -Xmx128m "${extra[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$dir/server.log" 2>&1) &
+    exec env "$image_malloc_env" taskset -c "$SERVER_CPU" "$JAVA" -Xmx128m "${image_jvm_flags[@]}" "${extra[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$dir/server.log" 2>&1) &
   server_pid=$!
   first_ok=""
   for _ in $(seq 1 3000); do
