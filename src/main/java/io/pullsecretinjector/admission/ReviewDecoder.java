@@ -95,12 +95,12 @@ public final class ReviewDecoder {
                 switch (field) {
                     case "uid" -> r.uid = JsonValues.string(v);
                     case "kind" -> r.readKind(v);
-                    case "resource" -> r.resource = child(v, "resource");
+                    case "resource" -> r.resource = JsonValues.field(v, "resource");
                     case "subResource" -> r.subResource = JsonValues.text(v);
                     case "operation" -> r.operation = JsonValues.text(v);
                     case "namespace" -> r.namespace = JsonValues.text(v);
                     case "dryRun" -> r.dryRun = JsonValues.bool(v);
-                    case "userInfo" -> r.username = child(v, "username");
+                    case "userInfo" -> r.username = JsonValues.field(v, "username");
                     case "object" -> r.object = v.currentToken() == JsonToken.START_OBJECT ? PodFacts.read(v) : null;
                     default -> {
                     }
@@ -120,17 +120,6 @@ public final class ReviewDecoder {
                     }
                 }
             });
-        }
-
-        /** One field of an object value as text, {@code ""} when absent. */
-        static String child(JsonParser p, String name) throws IOException {
-            String[] value = {""};
-            JsonValues.fields(p, (field, v) -> {
-                if (name.equals(field)) {
-                    value[0] = JsonValues.text(v);
-                }
-            });
-            return value[0];
         }
     }
 }

@@ -44,6 +44,17 @@ public final class JsonValues {
         return p.getValueAsBoolean(false);
     }
 
+    /** One field of the object value the parser is on, as {@link #text}; {@code ""} when absent or not an object. */
+    public static String field(JsonParser p, String name) throws IOException {
+        String[] value = {""};
+        fields(p, (field, v) -> {
+            if (name.equals(field)) {
+                value[0] = text(v);
+            }
+        });
+        return value[0];
+    }
+
     /**
      * Reads the fields of the object value the parser is on: calls {@code field} with the parser on
      * each field's value; a value the callback leaves unread is skipped. A value that is not an

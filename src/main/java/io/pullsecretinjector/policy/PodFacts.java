@@ -131,7 +131,8 @@ public record PodFacts(
                     containers.put(field, list);
                 } else if ("imagePullSecrets".equals(field)) {
                     List<String> names = new ArrayList<>();
-                    JsonValues.elements(v, (i, ref) -> names.add(nameOf(ref)));
+                    // an entry without a name, or one that is not an object, reads as ""
+                    JsonValues.elements(v, (i, ref) -> names.add(JsonValues.field(ref, "name")));
                     imagePullSecrets = names;
                 }
             });
@@ -150,17 +151,6 @@ public record PodFacts(
             if (nameAndImage[1] != null && !nameAndImage[1].isEmpty()) {
                 into.add(new ContainerImage(field, index, nameAndImage[0], nameAndImage[1]));
             }
-        }
-
-        /** An imagePullSecrets entry's name, {@code ""} for an entry without one (or one that is not an object). */
-        static String nameOf(JsonParser p) throws IOException {
-            String[] name = {""};
-            JsonValues.fields(p, (key, v) -> {
-                if ("name".equals(key)) {
-                    name[0] = JsonValues.text(v);
-                }
-            });
-            return name[0];
         }
     }
 
