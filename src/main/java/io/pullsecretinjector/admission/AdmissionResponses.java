@@ -1,6 +1,7 @@
 package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,9 +63,10 @@ public final class AdmissionResponses {
         return review;
     }
 
-    private static byte[] bytes(ArrayNode patch) {
+    /** The JSON bytes of an answer, or of the patch inside one. */
+    static byte[] bytes(JsonNode tree) {
         try {
-            return JSON.writeValueAsBytes(patch);
+            return JSON.writeValueAsBytes(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings always serialises", e);
         }

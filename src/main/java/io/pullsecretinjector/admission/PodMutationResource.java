@@ -1,7 +1,7 @@
 package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -25,7 +25,6 @@ import org.jboss.logging.Logger;
 public class PodMutationResource {
 
     private static final Logger LOG = Logger.getLogger(PodMutationResource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodMutationHandler handler;
 
@@ -65,7 +64,7 @@ public class PodMutationResource {
 
     private static CompletionStage<Response> bad(String uid, String message) {
         LOG.debugf("bad request uid=%s: %s", uid, message);
-        ObjectNode error = JSON.createObjectNode().put("error", message);
+        ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", message);
         if (uid != null) {
             error.put("uid", uid);
         }
@@ -73,10 +72,6 @@ public class PodMutationResource {
     }
 
     private static Response json(Response.Status status, ObjectNode body) {
-        try {
-            return Response.status(status).type(MediaType.APPLICATION_JSON).entity(JSON.writeValueAsBytes(body)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serialises", e);
-        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(AdmissionResponses.bytes(body)).build();
     }
 }
