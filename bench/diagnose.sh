@@ -2,7 +2,7 @@
 # Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
 # SECTIONS="3 4" runs only those of the four below.
 # Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m and the image's memory
-# settings (bench/image-memory.sh; section 3 chooses its own), the mock Kubernetes API in
+# settings (bench/lib.sh; section 3 chooses its own), the mock Kubernetes API in
 # its own JVM and the load on LOAD_CPU. Prints, in about 6 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
 #      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
@@ -16,7 +16,7 @@
 #      (scenario 4 adds two Secrets per review, about 6,000 in a full run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/image-memory.sh
+source bench/lib.sh
 WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
@@ -31,17 +31,8 @@ section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
-INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=always INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
-  INJECTOR_INVENTORY_PERSIST=false QUARKUS_HTTP_SSL_PORT=0 QUARKUS_MANAGEMENT_PORT=0 \
-  taskset -c "$LOAD_CPU" java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >$DIAG/api.log 2>&1 &
-pids+=($!)
-api_url=""
-for _ in $(seq 1 600); do
-  api_url=$(sed -n 's/.*EMBEDDED in-memory API at \(http:[^,]*\),.*/\1/p' $DIAG/api.log | head -1)
-  [[ -n $api_url ]] && grep -q 'started in' $DIAG/api.log && break
-  sleep 0.1
-done
-[[ -n $api_url ]] || { cat $DIAG/api.log; echo "diagnose: the mock API did not start" >&2; exit 1; }
+start_mock_api $DIAG/api.log
+pids+=("$api_pid")
 
 server=""
 first_ms=""

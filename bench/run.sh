@@ -29,6 +29,7 @@ WORK=target/bench
 URL=https://127.0.0.1:8443
 RAW=$WORK/raw
 started_at=$(date +%s)
+source bench/lib.sh
 
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -72,25 +73,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The "cluster": the embedded mock API, seeded from examples/embedded-api, in its own JVM on the
-# load core. Its own webhook and management ports are random (0): only its API port is used.
 log "starting the mock Kubernetes API (own process, core $LOAD_CPU)"
-INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=always INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
-  INJECTOR_INVENTORY_PERSIST=false QUARKUS_HTTP_SSL_PORT=0 QUARKUS_MANAGEMENT_PORT=0 \
-  taskset -c "$LOAD_CPU" java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >$WORK/api.log 2>&1 &
-api_pid=$!
-api_url=""
-for _ in $(seq 1 600); do # at most ~60 s
-  api_url=$(sed -n 's/.*EMBEDDED in-memory API at \(http:[^,]*\),.*/\1/p' $WORK/api.log | head -1)
-  [[ -n $api_url ]] && grep -q 'started in' $WORK/api.log && break
-  kill -0 "$api_pid" 2>/dev/null || { cat $WORK/api.log; echo "bench: the mock API died" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n $api_url ]] || { cat $WORK/api.log; echo "bench: the mock API did not start within 60 s" >&2; exit 1; }
+start_mock_api $WORK/api.log
 log "mock Kubernetes API at $api_url"
 
 # The heap the issue asks for (-Xmx128m) plus the container image's memory settings.
-source bench/image-memory.sh
 jvm_flags=(-Xmx128m "${image_jvm_flags[@]}")
 [[ $JFR == 1 ]] && jvm_flags+=("-XX:StartFlightRecording=filename=$WORK/server.jfr,settings=profile")
 t0=$(date +%s%N)

@@ -3,7 +3,7 @@
 #
 # Starts the mock Kubernetes API (the app itself with INJECTOR_EMBEDDED_API=always, on LOAD_CPU) once,
 # then RUNS times: starts the webhook exactly as bench/run.sh does (taskset SERVER_CPU, -Xmx128m and the image's
-# memory settings (bench/image-memory.sh), the
+# memory settings (bench/lib.sh), the
 # same environment) plus the JVM flags in EXTRA_FLAGS, probes POST /mutate with the 2 KB review every
 # 20 ms as run.sh does, and at the first HTTPS 200 snapshots the server's CPU time (/proc/<pid>/stat,
 # and per thread /proc/<pid>/task/*/stat) and its hsperfdata (class and JIT counters, read afterwards
@@ -32,7 +32,7 @@
 # Needs target/quarkus-app (./mvnw -B -o package -DskipTests) and certs/ (scripts/dev-certs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/image-memory.sh
+source bench/lib.sh
 
 RUNS=${RUNS:-3}
 EXTRA_FLAGS=${EXTRA_FLAGS:-}
@@ -60,18 +60,7 @@ cleanup() {
 trap cleanup EXIT
 
 # the mock API, as run.sh starts it
-INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=always INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
-  INJECTOR_INVENTORY_PERSIST=false QUARKUS_HTTP_SSL_PORT=0 QUARKUS_MANAGEMENT_PORT=0 \
-  taskset -c "$LOAD_CPU" java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >$WORK/api.log 2>&1 &
-api_pid=$!
-api_url=""
-for _ in $(seq 1 600); do
-  api_url=$(sed -n 's/.*EMBEDDED in-memory API at \(http:[^,]*\),.*/\1/p' $WORK/api.log | head -1)
-  [[ -n $api_url ]] && grep -q 'started in' $WORK/api.log && break
-  kill -0 "$api_pid" 2>/dev/null || { cat $WORK/api.log; echo "startup-profile: the mock API died" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -n $api_url ]] || { echo "startup-profile: the mock API did not start" >&2; exit 1; }
+start_mock_api $WORK/api.log
 
 read -r -a extra <<<"$EXTRA_FLAGS"
 rows=$WORK/rows.txt
