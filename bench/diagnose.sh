@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
-# SECTIONS="3 4" runs only those of the four below.
+# SECTIONS="3 4" runs only those of the five below.
 # Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m and the image's memory
 # settings (bench/lib.sh; section 3 chooses its own), the mock Kubernetes API in
-# its own JVM and the load on LOAD_CPU. Prints, in about 6 minutes:
+# its own JVM and the load on LOAD_CPU. Prints, in about 12 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
 #      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
-#   2. 2,000 reviews/s over HTTP/2 after a 30 s warm-up, three 20 s runs back to back: p99 per run,
-#      slow (> 2 ms) requests per second, methods the JIT made not entrant, GC pauses;
+#   2. 2,000 reviews/s over HTTP/2, /mutate and the ceiling alternating (30 s warm-up each, then
+#      three 20 s runs each): p99 per run, slow (> 2 ms) requests per second, GC pauses, and methods
+#      the JIT made not entrant;
 #   3. memory under the warm-path load (wrk, 16 connections): RSS and the JVM's native memory
 #      summary for each MEMORY_VARIANTS entry (';'-separated; each a list of JVM flags and
 #      NAME=value environment settings added to -Xmx128m; "image" is the container image's memory
 #      settings, as run.sh uses them; "-" is none), with throughput and young GCs per second;
 #   4. the mock API alone: how long one GET and one CREATE of a Secret take as its store fills
-#      (scenario 4 adds two Secrets per review, about 6,000 in a full run).
+#      (scenario 4 adds two Secrets per review, about 6,000 in a full run);
+#   5. the floors (bench/floor, built here): the same Quarkus stack with none of the webhook's code,
+#      bare (REST + Jackson) and with the webhook's extensions, started FLOOR_ROUNDS=3 times each,
+#      alternating with the webhook: first HTTPS 200 and RSS; then each under 30 s of warm-path load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -21,7 +25,7 @@ WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-SECTIONS=${SECTIONS:-1 2 3 4} # which of the four to run
+SECTIONS=${SECTIONS:-1 2 3 4 5} # which of the five to run
 MEMORY_VARIANTS=${MEMORY_VARIANTS:-image;-}
 URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
@@ -38,6 +42,7 @@ server=""
 first_ms=""
 server_env=("$image_malloc_env") # NAME=value settings for the next start_server
 server_flags=("${image_jvm_flags[@]}") # JVM flags for the next start_server
+server_jar=target/quarkus-app/quarkus-run.jar # the app the next start_server runs (section 5: the floors)
 start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once the first HTTPS 200 arrived (no subshell: $server is needed)
   local log=$1; shift
   local t0 code
@@ -49,7 +54,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
-    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "${server_flags[@]}" "$@" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "${server_flags[@]}" "$@" -jar "$server_jar" >"$log" 2>&1 &
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
@@ -85,14 +90,18 @@ done
 fi
 
 if section 2; then
-echo "== 2. 2,000 reviews/s, HTTP/2, 4 connections: 30 s warm-up, then three 20 s runs"
+echo "== 2. 2,000 reviews/s, HTTP/2, 4 connections, /mutate and the ceiling (/bench/ceiling): 30 s warm-up each, then three 20 s runs each, alternating"
 start_server $DIAG/p99.log -XX:+PrintCompilation -Xlog:gc:file=$DIAG/gc.log:time
-taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 30 -H 'content-type: application/json' -d $WORK/review-2k.json \
-  "$URL/mutate" >/dev/null
+h2_2k() { # h2_2k PATH SECONDS [LOG]
+  taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D "$2" -H 'content-type: application/json' -d $WORK/review-2k.json \
+    ${3:+--log-file=$3} "$URL$1" >/dev/null
+}
+h2_2k /mutate 30
+h2_2k /bench/ceiling 30
 for run in 1 2 3; do
-  rm -f $DIAG/h2-$run.log
-  taskset -c "$LOAD_CPU" h2load -t1 -c4 -m1 --rps=500 -D 20 -H 'content-type: application/json' -d $WORK/review-2k.json \
-    --log-file=$DIAG/h2-$run.log "$URL/mutate" >/dev/null
+  rm -f $DIAG/h2-mutate-$run.log $DIAG/h2-ceiling-$run.log
+  h2_2k /mutate 20 $DIAG/h2-mutate-$run.log
+  h2_2k /bench/ceiling 20 $DIAG/h2-ceiling-$run.log
 done
 stop_server
 python3 - "$DIAG" <<'PY'
@@ -106,16 +115,21 @@ for l in open(f"{d}/gc.log"):
     if m:
         t = datetime.datetime.strptime(m.group(1)[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
         pauses.append((t, float(m.group(2))))
+p99s = collections.defaultdict(list)
 for run in (1, 2, 3):
-    rows = [l.split("\t") for l in open(f"{d}/h2-{run}.log") if l.strip()]
-    lat = sorted(int(r[2]) for r in rows)
-    t0, t1 = min(int(r[0]) for r in rows) / 1e6, max(int(r[0]) for r in rows) / 1e6
-    p = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))] / 1000
-    slow = collections.Counter(int(int(r[0]) / 1e6 - t0) for r in rows if int(r[2]) > 2000)
-    inrun = [ms for t, ms in pauses if t0 <= t <= t1]
-    print(f"run {run}: p50 {p(50):.2f} ms, p99 {p(99):.2f} ms, p99.9 {p(99.9):.2f} ms; "
-          f"GC pauses {len(inrun)}, longest {max(inrun, default=0):.1f} ms, total {sum(inrun):.0f} ms")
-    print(f"  requests over 2 ms, per second of the run: {[slow.get(i, 0) for i in range(20)]}")
+    for path in ("mutate", "ceiling"):
+        rows = [l.split("\t") for l in open(f"{d}/h2-{path}-{run}.log") if l.strip()]
+        lat = sorted(int(r[2]) for r in rows)
+        t0, t1 = min(int(r[0]) for r in rows) / 1e6, max(int(r[0]) for r in rows) / 1e6
+        p = lambda q: lat[min(len(lat) - 1, int(q / 100 * len(lat)))] / 1000
+        p99s[path].append(p(99))
+        slow = collections.Counter(int(int(r[0]) / 1e6 - t0) for r in rows if int(r[2]) > 2000)
+        inrun = [ms for t, ms in pauses if t0 <= t <= t1]
+        print(f"run {run} {path:<7}: p50 {p(50):.2f} ms, p99 {p(99):.2f} ms, p99.9 {p(99.9):.2f} ms; "
+              f"GC pauses {len(inrun)}, longest {max(inrun, default=0):.1f} ms, total {sum(inrun):.0f} ms")
+        print(f"  requests over 2 ms, per second of the run: {[slow.get(i, 0) for i in range(20)]}")
+for path, v in p99s.items():
+    print(f"{path}: p99 median {sorted(v)[1]:.2f} ms (runs {', '.join(f'{x:.2f}' for x in v)})")
 print(f"methods made not entrant (deoptimised), per 10 s of the server's life: "
       f"{sorted(collections.Counter(t // 10000 * 10 for t in deopts).items())}")
 PY
@@ -183,4 +197,55 @@ for target in (0, 2000, 4000, 6000):
         creates.append(ms); stored += 1
     print(f"{target:>5} Secrets stored: GET {statistics.median(gets):6.2f} ms, CREATE {statistics.median(creates):6.2f} ms")
 PY
+fi
+
+if section 5; then
+echo "== 5. floors: the webhook's Quarkus stack with none of its code (bench/floor), started and loaded as the webhook is"
+# bare: Quarkus REST + Jackson alone; stack: plus the webhook's other extensions (Kubernetes client,
+# health, Prometheus metrics). Both read the webhook's application.properties (HTTPS, TLS, management
+# port) and answer POST /mutate as /bench/ceiling does. Rounds alternate the three, so all see the same noise.
+# The floors get, as a flag, the one JVM setting the webhook makes for itself before Quarkus starts
+# (cli/Main: 1 PBKDF2 round for the in-memory key store), so that only the webhook's code differs.
+# built with the webhook's own Quarkus version, whatever bench/floor/pom.xml says
+quarkus=$(sed -n 's:.*<quarkus.platform.version>\(.*\)</quarkus.platform.version>.*:\1:p' pom.xml | head -1)
+${MVN:-./mvnw -B} -q -f bench/floor/pom.xml package -DskipTests -Dquarkus.platform.version="$quarkus"
+${MVN:-./mvnw -B} -q -f bench/floor/pom.xml package -DskipTests -Dquarkus.platform.version="$quarkus" -Dbare
+declare -A jar=([bare]=bench/floor/target/bare/quarkus-app/quarkus-run.jar [stack]=bench/floor/target/stack/quarkus-app/quarkus-run.jar
+  [webhook]=target/quarkus-app/quarkus-run.jar)
+floor_flags() { [[ $1 == webhook ]] || echo -Dkeystore.pkcs12.keyPbeIterationCount=1; }
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status; }
+declare -A starts
+for round in $(seq 1 "${FLOOR_ROUNDS:-3}"); do
+  for app in bare stack webhook; do
+    # what the webhook's first review created in the mock API, so that every start creates it again
+    for s in regcred dockerhub; do curl -s -o /dev/null -X DELETE "$api_url/api/v1/namespaces/team-a/secrets/$s" || true; done
+    server_jar=${jar[$app]}
+    start_server $DIAG/floor-$app-$round.log $(floor_flags $app)
+    sleep 2
+    starts[$app]="${starts[$app]:-} $first_ms/$(started_in $DIAG/floor-$app-$round.log)/$(rss_mb)"
+    stop_server
+  done
+done
+for app in bare stack webhook; do
+  python3 - "$app" ${starts[$app]} <<'PY'
+import statistics, sys
+app, runs = sys.argv[1], [r.split("/") for r in sys.argv[2:]]
+med = lambda i: statistics.median(float(r[i]) for r in runs)
+print(f"{app:<8} first HTTPS 200: {', '.join(r[0] for r in runs)} ms (median {med(0):.0f}); "
+      f"Quarkus started in: {', '.join(r[1] for r in runs)} s; RSS 2 s later: {', '.join(r[2] for r in runs)} MB")
+PY
+done
+echo "   under the warm-path load (wrk, 16 connections, 2 KB review, 30 s; RSS sampled every 0.5 s):"
+for app in bare stack webhook; do
+  server_jar=${jar[$app]}
+  start_server $DIAG/floor-$app-load.log $(floor_flags $app)
+  (while kill -0 "$server" 2>/dev/null; do rss_mb; echo; sleep 0.5; done >$DIAG/floor-$app-rss.txt) 2>/dev/null &
+  sampler=$!
+  rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d30s --timeout 5s -s bench/post.lua "$URL/mutate" \
+    | sed -n 's/^Requests\/sec: *//p')
+  echo "   $app: $rps reviews/s; RSS at the end $(rss_mb) MB, largest $(sort -n $DIAG/floor-$app-rss.txt | tail -1) MB"
+  kill $sampler 2>/dev/null || true
+  stop_server
+done
+server_jar=target/quarkus-app/quarkus-run.jar
 fi
