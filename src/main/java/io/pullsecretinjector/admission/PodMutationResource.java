@@ -58,7 +58,9 @@ public class PodMutationResource {
         if (contentType == null) {
             return false;
         }
-        String base = contentType.split(";", 2)[0].trim();
+        // on every review: no split, no array
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
         return base.equalsIgnoreCase(MediaType.APPLICATION_JSON);
     }
 

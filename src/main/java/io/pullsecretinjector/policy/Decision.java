@@ -1,6 +1,7 @@
 package io.pullsecretinjector.policy;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the policy says for one Pod: skipped as a whole, or which credentials apply (and by which
@@ -46,6 +47,16 @@ public record Decision(String skipReason, List<Match> applied, List<Miss> notApp
      * @param registry   the registry pattern that matched it
      */
     public record Match(RegistryCredential credential, String image, RegistryPattern registry) {
+
+        /**
+         * Over the credential and the image only: a match is a map key on every review, and the
+         * generated hash also walked the registry pattern. Equal matches still hash alike, since
+         * {@code equals} compares all three.
+         */
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(credential) + Objects.hashCode(image);
+        }
     }
 
     /**

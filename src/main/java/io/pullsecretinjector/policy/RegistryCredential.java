@@ -1,6 +1,7 @@
 package io.pullsecretinjector.policy;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One registry credential of the policy: a dockerconfigjson Secret that is copied into the
@@ -34,6 +35,20 @@ public record RegistryCredential(
     public RegistryCredential(int index, String existingSecret, String existingSecretNamespace, String targetSecretName,
                               List<RegistryPattern> registries, List<Glob> excludeNamespaces) {
         this(index, existingSecret, existingSecretNamespace, targetSecretName, registries, excludeNamespaces, false, false);
+    }
+
+    /**
+     * Over the index and the three names only: a credential is hashed on every review (as part of
+     * a {@link Decision.Match} map key), and the generated hash walked every registry pattern and
+     * exclusion glob, a measurable share of a review. Equal credentials still hash alike, since
+     * {@code equals} compares every component.
+     */
+    @Override
+    public int hashCode() {
+        int h = index;
+        h = 31 * h + Objects.hashCode(existingSecretNamespace);
+        h = 31 * h + Objects.hashCode(existingSecret);
+        return 31 * h + Objects.hashCode(targetSecretName);
     }
 
     /** {@code namespace/name} of the source Secret, as written in the copies' source annotation. */
