@@ -58,7 +58,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
-    code=$(taskset -c "$LOAD_CPU" curl -sk --max-time 2 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    code=$(taskset -c "$LOAD_CPU" curl -sk --max-time "$PROBE_MAX_TIME" -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
       --data-binary @$WORK/review-2k.json "$URL/mutate" || true)
     [[ $code == 200 ]] && { first_ms=$(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
     kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "diagnose: the server died" >&2; exit 1; }

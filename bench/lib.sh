@@ -11,6 +11,13 @@ if ((${#image_jvm_flags[@]} == 0)) || [[ $image_malloc_env == MALLOC_ARENA_MAX= 
   exit 1
 fi
 
+# PROBE_MAX_TIME: curl's --max-time for a start-up probe (POST /mutate until the first 200), long on
+# purpose. Before the port opens a probe is refused at once; after it, the first request is the
+# slowest of all (TLS, first parse, first API calls: 1-2.5 s on one core). A short limit aborted it
+# and sent it again, adding the limit itself to the measured start-up (measured: with --max-time 1,
+# a first request aborted at 1.0 s and its retry answered 0.8 s later).
+PROBE_MAX_TIME=${PROBE_MAX_TIME:-30}
+
 # start_mock_api LOG: the "cluster", the embedded mock API seeded from examples/embedded-api, in
 # its own JVM on LOAD_CPU (its own webhook and management ports random: only its API port is used).
 # Sets api_pid and api_url once it has started; exits, showing LOG, if it dies or takes over 60 s.

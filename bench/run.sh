@@ -90,12 +90,8 @@ post() { # post PATH BODYFILE -> prints the response body
   curl -sk --max-time 5 -H 'Content-Type: application/json' --data-binary "@$2" "$URL$1"
 }
 first_ok=""
-# --max-time is long on purpose: before the port opens a probe is refused at once, and after it the
-# first request is the slowest of all (TLS, first parse, first API calls: 1-2.5 s on one core). A short
-# limit aborted it and sent it again, adding the limit itself to the measured startup (measured: with
-# --max-time 1, a first request aborted at 1.0 s and its retry answered 0.8 s later).
 for _ in $(seq 1 3000); do # at most ~60 s
-  code=$(taskset -c "$LOAD_CPU" curl -sk --max-time 30 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  code=$(taskset -c "$LOAD_CPU" curl -sk --max-time "$PROBE_MAX_TIME" -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     --data-binary @$WORK/review-2k.json "$URL/mutate" || true)
   if [[ $code == 200 ]]; then first_ok=$(date +%s%N); break; fi
   kill -0 "$server_pid" 2>/dev/null || { cat $WORK/server.log; echo "bench: the server died" >&2; exit 1; }

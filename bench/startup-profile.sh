@@ -24,7 +24,7 @@
 # Settings (environment): RUNS=3 EXTRA_FLAGS="" (extra JVM flags for the webhook, split on spaces)
 # JAVA=java (the webhook's java; the mock API always uses `java`) SERVER_DIR=. (the webhook's working
 # directory, e.g. target/quarkus-app for its app-cds.jsa) SERVER_CPU=1 LOAD_CPU=0
-# PROBE_MAX_TIME=30 (curl --max-time of a probe; see run.sh). Each run's log, probes and
+# PROBE_MAX_TIME=30 (curl --max-time of a probe; see bench/lib.sh). Each run's log, probes and
 # snapshots stay in target/startup/run-N/.
 # A profile of the Java threads up to there (JFR, only execution samples every 10 ms), then aggregated:
 #   RUNS=1 EXTRA_FLAGS="-XX:StartFlightRecording=filename=$PWD/target/startup/s.jfr,settings=$PWD/bench/startup-sampling.jfc" \
@@ -39,7 +39,6 @@ EXTRA_FLAGS=${EXTRA_FLAGS:-}
 JAVA=${JAVA:-java}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-PROBE_MAX_TIME=${PROBE_MAX_TIME:-30}
 root=$PWD
 SERVER_DIR=${SERVER_DIR:-$root}
 WORK=target/startup
