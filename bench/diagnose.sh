@@ -68,6 +68,11 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
 }
 stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 started_in() { sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$1" | head -1; }
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status; }
+warm_load() { # warm_load SECONDS -> prints reviews/s: the warm-path load (wrk, 16 connections, 2 KB review) on POST /mutate
+  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d"$1"s --timeout 5s -s bench/post.lua "$URL/mutate" \
+    | sed -n 's/^Requests\/sec: *//p'
+}
 
 if section 1; then
 echo "== 1. start-up (webhook on core $SERVER_CPU, mock API on core $LOAD_CPU)"
@@ -155,12 +160,11 @@ for i in "${!variants[@]}"; do
   start_server $DIAG/mem-$i.log "${flags[@]}"
   server_env=("$image_malloc_env")
   server_flags=("${image_jvm_flags[@]}")
-  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d60s --timeout 5s -s bench/post.lua "$URL/mutate" >/dev/null 2>&1
+  warm_load 60 >/dev/null
   gcs0=$(grep -c Pause $DIAG/gc-$i.log || true)
-  rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d15s --timeout 5s -s bench/post.lua "$URL/mutate" \
-    | sed -n 's/^Requests\/sec: *//p')
+  rps=$(warm_load 15)
   gcs1=$(grep -c Pause $DIAG/gc-$i.log || true)
-  rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status)
+  rss=$(rss_mb)
   echo "-Xmx128m $variant: $rps reviews/s, $(( (gcs1 - gcs0) / 15 )) young GCs/s, RSS $rss MB; native memory (committed, MB):"
   jcmd $server VM.native_memory summary | python3 -c '
 import re, sys
@@ -213,12 +217,10 @@ ${MVN:-./mvnw -B} -q -f bench/floor/pom.xml package -DskipTests -Dquarkus.platfo
 declare -A jar=([bare]=bench/floor/target/bare/quarkus-app/quarkus-run.jar [stack]=bench/floor/target/stack/quarkus-app/quarkus-run.jar
   [webhook]=target/quarkus-app/quarkus-run.jar)
 floor_flags() { [[ $1 == webhook ]] || echo -Dkeystore.pkcs12.keyPbeIterationCount=1; }
-rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$server/status; }
 declare -A starts
 for round in $(seq 1 "${FLOOR_ROUNDS:-3}"); do
   for app in bare stack webhook; do
-    # what the webhook's first review created in the mock API, so that every start creates it again
-    for s in regcred dockerhub; do curl -s -o /dev/null -X DELETE "$api_url/api/v1/namespaces/team-a/secrets/$s" || true; done
+    delete_first_review_copies
     server_jar=${jar[$app]}
     start_server $DIAG/floor-$app-$round.log $(floor_flags $app)
     sleep 2
@@ -241,8 +243,7 @@ for app in bare stack webhook; do
   start_server $DIAG/floor-$app-load.log $(floor_flags $app)
   (while kill -0 "$server" 2>/dev/null; do rss_mb; echo; sleep 0.5; done >$DIAG/floor-$app-rss.txt) 2>/dev/null &
   sampler=$!
-  rps=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d30s --timeout 5s -s bench/post.lua "$URL/mutate" \
-    | sed -n 's/^Requests\/sec: *//p')
+  rps=$(warm_load 30)
   echo "   $app: $rps reviews/s; RSS at the end $(rss_mb) MB, largest $(sort -n $DIAG/floor-$app-rss.txt | tail -1) MB"
   kill $sampler 2>/dev/null || true
   stop_server

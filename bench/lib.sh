@@ -18,6 +18,14 @@ fi
 # a first request aborted at 1.0 s and its retry answered 0.8 s later).
 PROBE_MAX_TIME=${PROBE_MAX_TIME:-30}
 
+# delete_first_review_copies: deletes from the mock API the two copies (team-a's regcred and
+# dockerhub) that the first review of the 2 KB Pod makes, so that the next start's first review
+# makes them again and every start does the same API calls.
+delete_first_review_copies() {
+  local s
+  for s in regcred dockerhub; do curl -s -o /dev/null -X DELETE "$api_url/api/v1/namespaces/team-a/secrets/$s" || true; done
+}
+
 # start_mock_api LOG: the "cluster", the embedded mock API seeded from examples/embedded-api, in
 # its own JVM on LOAD_CPU (its own webhook and management ports random: only its API port is used).
 # Sets api_pid and api_url once it has started; exits, showing LOG, if it dies or takes over 60 s.

@@ -20,7 +20,9 @@ import java.util.concurrent.CompletionStage;
  * for {@code make bench} only. Same port, TLS, HTTP stack, thread (the event loop) and body
  * handling as {@link PodMutationResource}: checks the content type, parses the body into a Jackson
  * tree, and answers a constant allowed response. Answers 404 unless
- * {@code injector.bench-ceiling-endpoint} is true.
+ * {@code injector.bench-ceiling-endpoint} is true. {@code bench/floor}'s {@code FloorResource} is
+ * the same endpoint in an app with none of the webhook's code (so it cannot call this one): change
+ * both together.
  */
 @Path("/bench/ceiling")
 public class CeilingResource {
