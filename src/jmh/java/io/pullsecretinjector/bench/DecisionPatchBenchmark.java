@@ -2,7 +2,7 @@ package io.pullsecretinjector.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pullsecretinjector.admission.AdmissionResponse;
 import io.pullsecretinjector.admission.AdmissionResponses;
 import io.pullsecretinjector.admission.ReviewDecoder;
 import io.pullsecretinjector.admission.ReviewRequest;
@@ -39,10 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The pure per-review work of the warm path, without HTTP: {@code decisionAndPatch} is what the
- * issue's 20 µs target is about (policy decision, patch operations, the response with its base64
- * patch), from an already decoded review, with the source Secrets' registries known;
- * {@code wholeReview} adds decoding the bytes (streaming, Pod facts included) and writing the
- * AdmissionReview answer; {@code treeParse} is the ceiling endpoint's parse of the same bytes into a
+ * issue's 20 µs target is about (policy decision, patch operations, the AdmissionReview answer
+ * written with its base64 patch), from an already decoded review, with the source Secrets'
+ * registries known; {@code wholeReview} adds decoding the bytes (streaming, Pod facts included);
+ * {@code treeParse} is the ceiling endpoint's parse of the same bytes into a
  * Jackson tree, for comparison.
  * Run by {@code make bench} (bench/run.sh), on the bodies bench/gen-reviews.py writes.
  */
@@ -75,21 +75,21 @@ public class DecisionPatchBenchmark {
                 .getBytes(StandardCharsets.UTF_8));
         List<RegistryPattern> hubRegistries = DockerConfig.registries(DockerConfig.TYPE_DOCKER_CONFIG_JSON, Map.of(".dockerconfigjson", hub));
         registries = credential -> SourceRegistries.Lookup.found(hubRegistries);
-        ObjectNode check = decide(request);
-        if (!check.has("patch")) {
+        AdmissionResponse check = decide(request);
+        if (check.patch().isEmpty()) {
             throw new IllegalStateException("the benchmark review must get a patch: " + check);
         }
     }
 
     @Benchmark
-    public ObjectNode decisionAndPatch() {
-        return decide(request);
+    public byte[] decisionAndPatch() {
+        return AdmissionResponses.review(request.apiVersion(), decide(request));
     }
 
     @Benchmark
     public byte[] wholeReview() throws Exception {
         ReviewRequest r = ReviewDecoder.decode(body);
-        return JSON.writeValueAsBytes(AdmissionResponses.review(r.apiVersion(), decide(r)));
+        return AdmissionResponses.review(r.apiVersion(), decide(r));
     }
 
     @Benchmark
@@ -97,7 +97,7 @@ public class DecisionPatchBenchmark {
         return JSON.readTree(body);
     }
 
-    private ObjectNode decide(ReviewRequest r) {
+    private AdmissionResponse decide(ReviewRequest r) {
         PodFacts pod = r.object();
         Decision d = evaluator.evaluate(policy, r.namespace(), pod, registries);
         List<String> names = new ArrayList<>();

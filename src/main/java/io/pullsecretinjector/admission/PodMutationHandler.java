@@ -1,6 +1,5 @@
 package io.pullsecretinjector.admission;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -86,7 +85,7 @@ public class PodMutationHandler {
     }
 
     /** Answers the request; the stage always completes normally with a response carrying the request uid. */
-    public CompletionStage<ObjectNode> handle(ReviewRequest request) {
+    public CompletionStage<AdmissionResponse> handle(ReviewRequest request) {
         long start = System.nanoTime();
         CompletionStage<Answer> answer;
         try {
@@ -256,31 +255,31 @@ public class PodMutationHandler {
         LOG.errorf(e, "uid=%s namespace=%s operation=%s user=%s: internal error while answering the review", request.uid(),
                 request.namespace(), request.operation(), request.username());
         String message = "internal error (" + e.getClass().getSimpleName() + "); see the injector's log for uid " + request.uid();
-        ObjectNode response = onInternalError == InjectorConfig.InternalErrorPolicy.deny
+        AdmissionResponse response = onInternalError == InjectorConfig.InternalErrorPolicy.deny
                 ? AdmissionResponses.errored(request.uid(), 500, Warnings.of(message))
                 : AdmissionResponses.allowed(request.uid(), List.of(Warnings.of(message + "; the Pod was admitted without injected pull secrets")));
         return new Answer(ReviewOutcome.ERROR, response, message);
     }
 
-    private ObjectNode finish(ReviewRequest request, Answer answer, long start) {
+    private AdmissionResponse finish(ReviewRequest request, Answer answer, long start) {
         reviews.get(answer.outcome).increment();
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        if (LOG.isDebugEnabled() || answer.outcome == ReviewOutcome.TIMEOUT || answer.response.has("warnings")) {
+        if (LOG.isDebugEnabled() || answer.outcome == ReviewOutcome.TIMEOUT || !answer.response.warnings().isEmpty()) {
             String name = request.object() == null ? PodFacts.displayName("", "") : request.object().displayName();
             LOG.infof("uid=%s namespace=%s name=%s operation=%s user=%s dryRun=%s outcome=%s detail=%s warnings=%s", request.uid(),
                     request.namespace(), name, request.operation(), request.username(), request.dryRun(), answer.outcome.tag(),
-                    Objects.requireNonNullElse(answer.detail.get(), "-"), answer.response.path("warnings"));
+                    Objects.requireNonNullElse(answer.detail.get(), "-"), answer.response.warnings());
         }
         return answer.response;
     }
 
-    private static CompletionStage<Answer> done(ReviewOutcome outcome, ObjectNode response, String detail) {
+    private static CompletionStage<Answer> done(ReviewOutcome outcome, AdmissionResponse response, String detail) {
         return CompletableFuture.completedFuture(new Answer(outcome, response, detail));
     }
 
     /** @param detail for the log line, built only when one is written */
-    private record Answer(ReviewOutcome outcome, ObjectNode response, Supplier<String> detail) {
-        Answer(ReviewOutcome outcome, ObjectNode response, String detail) {
+    private record Answer(ReviewOutcome outcome, AdmissionResponse response, Supplier<String> detail) {
+        Answer(ReviewOutcome outcome, AdmissionResponse response, String detail) {
             this(outcome, response, () -> detail);
         }
     }

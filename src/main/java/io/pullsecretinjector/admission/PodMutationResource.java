@@ -1,7 +1,7 @@
 package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 public class PodMutationResource {
 
     private static final Logger LOG = Logger.getLogger(PodMutationResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodMutationHandler handler;
 
@@ -66,14 +67,20 @@ public class PodMutationResource {
 
     private static CompletionStage<Response> bad(String uid, String message) {
         LOG.debugf("bad request uid=%s: %s", uid, message);
-        ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", message);
+        ObjectNode error = JSON.createObjectNode().put("error", message);
         if (uid != null) {
             error.put("uid", uid);
         }
-        return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, error));
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(error);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings always serialises", e);
+        }
+        return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, body));
     }
 
-    private static Response json(Response.Status status, ObjectNode body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(AdmissionResponses.bytes(body)).build();
+    private static Response json(Response.Status status, byte[] body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(body).build();
     }
 }

@@ -128,9 +128,9 @@ class ApiServerFaultsTest {
         ObjectNode review = inNamespace(fixture("pod-create-private-registry-generatename"), "silent");
 
         long start = System.nanoTime();
-        List<CompletableFuture<ObjectNode>> answers = new ArrayList<>();
+        List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            answers.add(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "silent-" + i)))).toCompletableFuture());
+            answers.add(Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "silent-" + i))))));
         }
         for (int i = 0; i < answers.size(); i++) {
             JsonNode response = answers.get(i).get(BUDGET.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -185,7 +185,7 @@ class ApiServerFaultsTest {
     }
 
     JsonNode answer(ObjectNode review) throws Exception {
-        return handler.handle(ReviewDecoder.decode(Reviews.bytes(review))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(review)))).get(10, TimeUnit.SECONDS);
     }
 
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -75,7 +75,7 @@ class CacheRenewalTest {
         now.set(second * SECOND);
         CountDownLatch closed = new CountDownLatch(1);
         apiClosed = closed;
-        CompletableFuture<ObjectNode> answer = handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, uid)))).toCompletableFuture();
+        CompletableFuture<JsonNode> answer = Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, uid)))));
         boolean atOnce = answer.isDone();
         apiClosed = null;
         closed.countDown();
@@ -85,7 +85,7 @@ class CacheRenewalTest {
     }
 
     void firstPodAtSecondZero() throws Exception {
-        handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "first")))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "first"))))).get(5, TimeUnit.SECONDS);
         assertThat(api.secrets).containsKey("steady/private-regcred");
     }
 
@@ -130,7 +130,7 @@ class CacheRenewalTest {
     /** Like {@link #answeredFromMemoryAt}, with every API call failing instead of waiting. */
     boolean answeredFromMemoryAtWithFailingApi(long second) throws Exception {
         now.set(second * SECOND);
-        CompletableFuture<ObjectNode> answer = handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "later")))).toCompletableFuture();
+        CompletableFuture<JsonNode> answer = Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "later")))));
         return answer.isDone() && pullSecretNames(patchedObject(review, answer.get())).contains("private-regcred");
     }
 

@@ -44,7 +44,7 @@ class PodMutationHandlerTest {
     }
 
     JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {
-        return handler.handle(ReviewDecoder.decode(Reviews.bytes(review))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(review)))).get(10, TimeUnit.SECONDS);
     }
 
     void sourcesExist() {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Test helpers for recorded AdmissionReview fixtures and the answers to them. */
 public final class Reviews {
@@ -51,6 +53,23 @@ public final class Reviews {
         ObjectNode copy = review.deepCopy();
         ((ObjectNode) copy.get("request")).put("uid", uid);
         return copy;
+    }
+
+    /**
+     * The handler's answer as the API server reads it: the {@code response} of the AdmissionReview
+     * {@link AdmissionResponses#review} writes (done at once when the handler answered at once).
+     */
+    public static CompletableFuture<JsonNode> answer(CompletionStage<AdmissionResponse> handled) {
+        return handled.toCompletableFuture().thenApply(Reviews::json);
+    }
+
+    /** The {@code response} of the AdmissionReview written for {@code response}. */
+    public static JsonNode json(AdmissionResponse response) {
+        try {
+            return JSON.readTree(AdmissionResponses.review("admission.k8s.io/v1", response)).get("response");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The decoded JSON Patch of a response, or null when it has none. */

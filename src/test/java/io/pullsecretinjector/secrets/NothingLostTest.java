@@ -87,7 +87,7 @@ class NothingLostTest {
             }
             String ns = namespaces.get(random.nextInt(namespaces.size()));
             ObjectNode review = Reviews.withUid(Reviews.inNamespace(Reviews.fixture(FIXTURES.get(random.nextInt(FIXTURES.size()))), ns), "r-" + i);
-            JsonNode response = handler.handle(ReviewDecoder.decode(Reviews.bytes(review))).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            JsonNode response = Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(review)))).get(5, TimeUnit.SECONDS);
             assertThat(response.path("uid").asText()).isEqualTo("r-" + i);
             assertThat(response.path("allowed").asBoolean()).isTrue();
             if (response.has("patch") && !review.at("/request/dryRun").asBoolean(false)) {
