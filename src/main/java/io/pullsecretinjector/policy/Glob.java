@@ -6,34 +6,63 @@ import java.util.regex.Pattern;
 /**
  * A shell-style pattern: {@code *} matches any run of characters (also none), {@code ?} exactly one
  * character, every other character only itself (a {@code .} is a dot, not "any character").
+ *
+ * <p>Namespace globs are checked on every review, and most are a plain name ({@code kube-system})
+ * or {@code *}: those two are answered with a string comparison, only the others with the
+ * compiled regular expression. Two globs are equal when their texts are.
  */
-public record Glob(String text, Pattern pattern) {
+public final class Glob {
+
+    private final String text;
+    /** Null for a literal or for {@code *}, which need no regular expression. */
+    private final Pattern pattern;
+    private final boolean literal;
+
+    private Glob(String text, Pattern pattern, boolean literal) {
+        this.text = text;
+        this.pattern = pattern;
+        this.literal = literal;
+    }
 
     /** Compiles a glob; the text is not validated here, see {@link PolicyParser} for that. */
     public static Glob of(String text) {
+        if (text.indexOf('*') < 0 && text.indexOf('?') < 0) {
+            return new Glob(text, null, true);
+        }
+        if (text.equals("*")) {
+            return new Glob(text, null, false);
+        }
         StringBuilder regex = new StringBuilder(text.length() + 8);
-        StringBuilder literal = new StringBuilder();
+        StringBuilder literalRun = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
+                if (literalRun.length() > 0) {
+                    regex.append(Pattern.quote(literalRun.toString()));
+                    literalRun.setLength(0);
                 }
                 regex.append(c == '*' ? ".*" : ".");
             } else {
-                literal.append(c);
+                literalRun.append(c);
             }
         }
-        if (literal.length() > 0) {
-            regex.append(Pattern.quote(literal.toString()));
+        if (literalRun.length() > 0) {
+            regex.append(Pattern.quote(literalRun.toString()));
         }
-        return new Glob(text, Pattern.compile(regex.toString(), Pattern.DOTALL));
+        return new Glob(text, Pattern.compile(regex.toString(), Pattern.DOTALL), false);
+    }
+
+    /** The glob as written. */
+    public String text() {
+        return text;
     }
 
     /** True when the whole of {@code value} matches. */
     public boolean matches(String value) {
-        return pattern.matcher(value).matches();
+        if (literal) {
+            return text.equals(value);
+        }
+        return pattern == null || pattern.matcher(value).matches();
     }
 
     /** The first of {@code globs} that matches {@code value}, or null when none does. */
@@ -53,7 +82,17 @@ public record Glob(String text, Pattern pattern) {
 
     /** True when the glob has no wildcard, so it can only match itself. */
     public boolean isLiteral() {
-        return text.indexOf('*') < 0 && text.indexOf('?') < 0;
+        return literal;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Glob other && text.equals(other.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
     }
 
     @Override
