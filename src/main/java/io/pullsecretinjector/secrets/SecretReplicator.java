@@ -38,8 +38,8 @@ public class SecretReplicator {
     private final long ttlNanos;
     private final long followerWaitNanos;
     private final LongSupplier clock;
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final Map<SecretKey, Known> known = new ConcurrentHashMap<>();
+    private final Map<SecretKey, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
     private final Map<CopyResult, io.micrometer.core.instrument.Counter> counters = new EnumMap<>(CopyResult.class);
 
     @Inject
@@ -115,7 +115,7 @@ public class SecretReplicator {
     }
 
     private CopyOutcome reconcileShared(String namespace, String name, SourceSecret source, boolean renewal) {
-        String key = key(namespace, name);
+        SecretKey key = key(namespace, name);
         CompletableFuture<CopyOutcome> mine = new CompletableFuture<>();
         CompletableFuture<CopyOutcome> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
@@ -264,8 +264,8 @@ public class SecretReplicator {
         return e instanceof StepException s ? s.verb : "get";
     }
 
-    private static String key(String namespace, String name) {
-        return namespace + "/" + name;
+    private static SecretKey key(String namespace, String name) {
+        return new SecretKey(namespace, name);
     }
 
     /** Carries which call failed, for the RBAC hint in the warning. */

@@ -42,7 +42,7 @@ public class SourceSecrets {
     private final SecretApi api;
     private final long ttlNanos;
     private final LongSupplier clock;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<SecretKey, Entry> cache = new ConcurrentHashMap<>();
 
     @Inject
     public SourceSecrets(SecretApi api, InjectorConfig config) {
@@ -58,7 +58,7 @@ public class SourceSecrets {
 
     /** The cached read if it is still fresh, else null. Makes no call. */
     public Read cached(RegistryCredential credential) {
-        Entry e = cache.get(credential.source());
+        Entry e = cache.get(key(credential));
         return e != null && clock.getAsLong() - e.expiresAtNanos < 0 ? e.read : null;
     }
 
@@ -68,7 +68,7 @@ public class SourceSecrets {
      * steady use never find it expired and wait for the API server.
      */
     public boolean dueForRenewal(RegistryCredential credential) {
-        Entry e = cache.get(credential.source());
+        Entry e = cache.get(key(credential));
         return e != null && RenewalWindow.isDue(e.expiresAtNanos, ttlNanos, clock.getAsLong());
     }
 
@@ -124,17 +124,21 @@ public class SourceSecrets {
             read = new Read(null, ApiProblems.describe(e, "get", what, credential.existingSecretNamespace()));
             LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
             if (!keepOnFailure) {
-                cache.remove(credential.source());
+                cache.remove(key(credential));
             }
             return read;
         }
-        cache.put(credential.source(), new Entry(read, clock.getAsLong() + ttlNanos));
+        cache.put(key(credential), new Entry(read, clock.getAsLong() + ttlNanos));
         return read;
     }
 
     /** Forgets a source, so the next review reads it again (the sync loop calls this when it sees a change). */
     public void invalidate(String sourceRef) {
-        cache.remove(sourceRef);
+        cache.remove(SecretKey.parse(sourceRef));
+    }
+
+    private static SecretKey key(RegistryCredential credential) {
+        return new SecretKey(credential.existingSecretNamespace(), credential.existingSecret());
     }
 
     /** Adapter for the pure evaluator: cached reads only when {@code blocking} is false. */
