@@ -1,7 +1,7 @@
 package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
@@ -25,7 +26,6 @@ import org.jboss.logging.Logger;
 public class PodMutationResource {
 
     private static final Logger LOG = Logger.getLogger(PodMutationResource.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PodMutationHandler handler;
 
@@ -67,17 +67,11 @@ public class PodMutationResource {
 
     private static CompletionStage<Response> bad(String uid, String message) {
         LOG.debugf("bad request uid=%s: %s", uid, message);
-        ObjectNode error = JSON.createObjectNode().put("error", message);
+        ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", message);
         if (uid != null) {
             error.put("uid", uid);
         }
-        byte[] body;
-        try {
-            body = JSON.writeValueAsBytes(error);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings always serialises", e);
-        }
-        return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, body));
+        return CompletableFuture.completedFuture(json(Response.Status.BAD_REQUEST, error.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Response json(Response.Status status, byte[] body) {
