@@ -163,8 +163,8 @@ public class SyncLoop implements AutoCloseable {
     }
 
     private SharedIndexInformer<Secret> watchSource(String ref) {
-        String[] parts = ref.split("/", 2);
-        SharedIndexInformer<Secret> w = client.secrets().inNamespace(parts[0]).withName(parts[1]).runnableInformer(0);
+        SecretKey source = SecretKey.parse(ref);
+        SharedIndexInformer<Secret> w = client.secrets().inNamespace(source.namespace()).withName(source.name()).runnableInformer(0);
         w.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Secret s) {
@@ -185,7 +185,7 @@ public class SyncLoop implements AutoCloseable {
             if (failure != null) {
                 LOG.warnf("source=%s action=watch result=failed reason=%s; rotations are picked up by the next resync instead. "
                         + "Grant the injector list and watch on secrets in namespace %s (resourceNames: [%s] is enough)",
-                        ref, failure.getMessage(), parts[0], parts[1]);
+                        ref, failure.getMessage(), source.namespace(), source.name());
             } else if (w.getStore().list().isEmpty()) {
                 sourceEvent(ref, null);
             }
