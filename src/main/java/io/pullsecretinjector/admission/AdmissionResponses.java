@@ -2,13 +2,17 @@ package io.pullsecretinjector.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pullsecretinjector.patch.PatchOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place AdmissionReview answers are built and written. Every answer takes the request uid
@@ -21,8 +25,25 @@ import java.util.List;
  */
 public final class AdmissionResponses {
 
-    /** A mapper's factory, so that its generators can write the patch values, which are Jackson trees. */
-    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    private static final JsonFactory JSON = new JsonFactory();
+
+    // names and constant values quoted and encoded once, not on every answer
+    private static final SerializableString API_VERSION = new SerializedString("apiVersion");
+    private static final SerializableString KIND = new SerializedString("kind");
+    private static final SerializableString ADMISSION_REVIEW = new SerializedString("AdmissionReview");
+    private static final SerializableString RESPONSE = new SerializedString("response");
+    private static final SerializableString UID = new SerializedString("uid");
+    private static final SerializableString ALLOWED = new SerializedString("allowed");
+    private static final SerializableString WARNINGS = new SerializedString("warnings");
+    private static final SerializableString STATUS = new SerializedString("status");
+    private static final SerializableString CODE = new SerializedString("code");
+    private static final SerializableString MESSAGE = new SerializedString("message");
+    private static final SerializableString PATCH_TYPE = new SerializedString("patchType");
+    private static final SerializableString JSON_PATCH = new SerializedString("JSONPatch");
+    private static final SerializableString PATCH = new SerializedString("patch");
+    private static final SerializableString OP = new SerializedString("op");
+    private static final SerializableString PATH = new SerializedString("path");
+    private static final SerializableString VALUE = new SerializedString("value");
 
     private AdmissionResponses() {
     }
@@ -56,30 +77,40 @@ public final class AdmissionResponses {
             ByteArrayBuilder out = new ByteArrayBuilder(512);
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 g.writeStartObject();
-                g.writeStringField("apiVersion", apiVersion);
-                g.writeStringField("kind", "AdmissionReview");
-                g.writeObjectFieldStart("response");
-                g.writeStringField("uid", response.uid());
-                g.writeBooleanField("allowed", response.allowed());
+                g.writeFieldName(API_VERSION);
+                g.writeString(apiVersion);
+                g.writeFieldName(KIND);
+                g.writeString(ADMISSION_REVIEW);
+                g.writeFieldName(RESPONSE);
+                g.writeStartObject();
+                g.writeFieldName(UID);
+                g.writeString(response.uid());
+                g.writeFieldName(ALLOWED);
+                g.writeBoolean(response.allowed());
                 if (!response.warnings().isEmpty()) {
-                    g.writeArrayFieldStart("warnings");
+                    g.writeFieldName(WARNINGS);
+                    g.writeStartArray();
                     for (String w : response.warnings()) {
                         g.writeString(w);
                     }
                     g.writeEndArray();
                 }
                 if (response.status() != null) {
-                    g.writeObjectFieldStart("status");
-                    g.writeNumberField("code", response.status().code());
-                    g.writeStringField("message", response.status().message());
+                    g.writeFieldName(STATUS);
+                    g.writeStartObject();
+                    g.writeFieldName(CODE);
+                    g.writeNumber(response.status().code());
+                    g.writeFieldName(MESSAGE);
+                    g.writeString(response.status().message());
                     g.writeEndObject();
                 }
                 if (patch != null) {
-                    g.writeStringField("patchType", "JSONPatch");
+                    g.writeFieldName(PATCH_TYPE);
+                    g.writeString(JSON_PATCH);
                     // base64 with padding and no line breaks, as the API server decodes a []byte field;
                     // its characters never need escaping, so they are written as they are
                     byte[] base64 = Base64.getEncoder().encode(patch);
-                    g.writeFieldName("patch");
+                    g.writeFieldName(PATCH);
                     g.writeRawUTF8String(base64, 0, base64.length);
                 }
                 g.writeEndObject();
@@ -98,16 +129,51 @@ public final class AdmissionResponses {
             g.writeStartArray();
             for (PatchOperation op : ops) {
                 g.writeStartObject();
-                g.writeStringField("op", op.op());
-                g.writeStringField("path", op.path());
+                g.writeFieldName(OP);
+                g.writeString(op.op());
+                g.writeFieldName(PATH);
+                g.writeString(op.path());
                 if (op.value() != null) {
-                    g.writeFieldName("value");
-                    g.writeTree(op.value());
+                    g.writeFieldName(VALUE);
+                    write(g, op.value());
                 }
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes a patch value. Not {@code writeTree}: that goes through an {@code ObjectMapper}, which
+     * sets up a serializer provider for every value; a patch value is a small tree of objects,
+     * arrays and strings, written here directly.
+     */
+    private static void write(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    g.writeFieldName(field.getKey());
+                    write(g, field.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : node) {
+                    write(g, element);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            // a number's own text (int, long, big or decimal), as the tree would write it
+            case NUMBER -> g.writeNumber(node.asText());
+            case NULL -> g.writeNull();
+            // binary, POJO and missing nodes are never built into a patch
+            default -> throw new IllegalArgumentException("a patch value cannot hold a " + node.getNodeType() + " node");
+        }
     }
 }

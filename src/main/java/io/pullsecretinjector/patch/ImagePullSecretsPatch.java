@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Builds the operations that add names to {@code spec.imagePullSecrets}: the whole array when the
@@ -26,15 +24,22 @@ public final class ImagePullSecretsPatch {
      * @return the operations, empty when nothing changes
      */
     public static List<PatchOperation> operations(List<String> existing, List<String> wanted) {
-        Set<String> toAdd = new LinkedHashSet<>(wanted);
-        toAdd.removeAll(existing);
+        // lists of a few names: a scan is cheaper than a set, and runs on every review
+        List<String> toAdd = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+            if (!existing.contains(name) && !toAdd.contains(name)) {
+                toAdd.add(name);
+            }
+        }
         List<PatchOperation> ops = new ArrayList<>(toAdd.size());
         if (toAdd.isEmpty()) {
             return ops;
         }
         if (existing.isEmpty()) {
             ArrayNode all = NODES.arrayNode(toAdd.size());
-            toAdd.forEach(name -> all.add(reference(name)));
+            for (String name : toAdd) {
+                all.add(reference(name));
+            }
             ops.add(PatchOperation.add("/spec/imagePullSecrets", all));
             return ops;
         }
