@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.pullsecretinjector.patch.PatchOperation;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -84,5 +85,17 @@ class AdmissionResponsesTest {
         JsonNode response = JSON.readTree(new String(bytes, StandardCharsets.UTF_8)).path("response");
         assertThat(response.path("uid").asText()).isEqualTo("ü-6");
         assertThat(response.path("warnings").get(0).asText()).isEqualTo("naïve – ok");
+    }
+
+    @Test
+    void aPatchValueOfEveryJsonKindIsWrittenAsTheTreeItIs() throws Exception {
+        JsonNode value = JSON.readTree("{\"name\":\"a \\\"quoted\\\" ü\",\"n\":-12,\"big\":123456789012345678901234567890,"
+                + "\"x\":1.5e-3,\"on\":true,\"off\":false,\"none\":null,\"list\":[[],{},\"s\",0],\"empty\":{}}");
+        JsonNode response = JSON.readTree(AdmissionResponses.review("admission.k8s.io/v1",
+                AdmissionResponses.patched("u-7", List.of(PatchOperation.add("/metadata/x", value)), List.of()))).path("response");
+
+        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.path("patch").asText()));
+        assertThat(patch.get(0).path("value")).isEqualTo(value);
+        assertThat(patch.get(0).path("value").path("big").bigIntegerValue()).isEqualTo(new BigInteger("123456789012345678901234567890"));
     }
 }
