@@ -21,7 +21,8 @@ import java.util.Map;
  * serialising it, took 1.2 µs and 2.9 KB per review; a generator over a
  * {@code ByteArrayOutputStream} took 2.2 µs and 18 KB; this way takes 0.9 µs and 2.4 KB (JMH,
  * issue 6), and under load every KB allocated per review costs the event loop more than it does
- * in isolation.
+ * in isolation. Field names are encoded once, and patch values are written without an
+ * {@code ObjectMapper} (decision + patch + answer in JMH: 1.07 µs before, 0.93 µs after).
  */
 public final class AdmissionResponses {
 
