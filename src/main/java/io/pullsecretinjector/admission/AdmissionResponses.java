@@ -10,7 +10,6 @@ import io.pullsecretinjector.patch.PatchOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -154,8 +153,7 @@ public final class AdmissionResponses {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 g.writeStartObject();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
                     g.writeFieldName(field.getKey());
                     write(g, field.getValue());
                 }

@@ -56,8 +56,8 @@ public final class SourceSecretFiles implements SourceRegistries {
             return "metadata.namespace: is required for a source Secret (the policy names it by namespace and name)";
         }
         Map<String, String> data = new LinkedHashMap<>();
-        doc.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
-        doc.path("stringData").fields().forEachRemaining(e -> data.put(e.getKey(),
+        doc.path("data").properties().forEach(e -> data.put(e.getKey(), e.getValue().asText()));
+        doc.path("stringData").properties().forEach(e -> data.put(e.getKey(),
                 Base64.getEncoder().encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
         into.put(namespace + "/" + name, new SecretDoc(doc.path("type").asText("Opaque"), data));
         return null;

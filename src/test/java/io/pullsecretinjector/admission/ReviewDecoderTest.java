@@ -150,7 +150,7 @@ class ReviewDecoderTest {
 
     static Map<String, String> annotations(JsonNode object) {
         Map<String, String> out = new HashMap<>();
-        object.path("metadata").path("annotations").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        object.path("metadata").path("annotations").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 
