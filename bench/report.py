@@ -117,7 +117,7 @@ target/quarkus-app/quarkus-run.jar`. Kubernetes API: the mock one (fabric8, CRUD
 second JVM on core {meta['load_cpu']}, as a cluster's API server would be another process. Load: `taskset -c {meta['load_cpu']}`
 ({meta['wrk']}, {meta['h2load']}), loopback HTTPS (TLS 1.3). Load average (1/5/15 min) at start {meta['load_start']},
 at end {meta['load_end']}.
-Each scenario: {meta['warmup']} s warm-up (for h2load, two runs of half of it, the first at 8,000/s so that the JIT is done with the HTTP/2 path, and so that the measured runs' connection
+Each scenario: {meta['warmup']} s warm-up (for h2load, two runs of half of it, the first at 8,000/s to get the JIT further through the HTTP/2 path than the measured rate would, and so that the measured runs' connection
 reopen is not the first; where the ceiling is interleaved, four slices alternating the two endpoints, so that the JIT's
 recompilation at each switch is over before the measured runs: in scenario 1 {meta['warmup']} s of each), then
 {meta['runs']} runs of {meta['duration']} s; the table gives the median of the runs

@@ -178,7 +178,8 @@ for rate in 2000 8000; do
   # p99 3-4x the later runs'), and every measured run starts with that reopen. The first is at
   # 8,000/s whatever the measured rate: 2,000/s for 30 s left the JIT compiling the HTTP/2 path into
   # the measured runs (diagnose.sh section 2, 2026-12-01: methods made not entrant per 10 s of
-  # HTTP/2 load 741, 712, 617, 293, 214; the first 20 s run after it p99 2.76 ms, the next two 1.28 ms)
+  # HTTP/2 load 741, 712, 617, 293, 214; the first 20 s run after it p99 2.76 ms, the next two 1.28 ms).
+  # It helps only in part: after scenario 1, the measured runs' p99 still falls from run to run.
   h2_run - 8000 $(( (WARMUP + 1) / 2 ))
   h2_run - "$rate" $(( WARMUP / 2 ))
   for _ in $(seq "$RUNS"); do h2_run "rate-$rate" "$rate" "$DURATION"; done
