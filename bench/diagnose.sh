@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Explains `make bench` misses with measurements (run after bench/run.sh, which builds everything).
-# SECTIONS="3 4" runs only those of the five below.
+# SECTIONS="3 4" runs only those of the six below.
 # Same setup as run.sh: the webhook pinned to SERVER_CPU with -Xmx128m and the image's memory
 # settings (bench/lib.sh; section 3 chooses its own), the mock Kubernetes API in
-# its own JVM and the load on LOAD_CPU. Prints, in about 12 minutes:
+# its own JVM and the load on LOAD_CPU. Prints, in about 15 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
 #      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
 #   2. 2,000 reviews/s over HTTP/2, /mutate and the ceiling alternating (30 s warm-up each, then
@@ -17,7 +17,13 @@
 #      (scenario 4 adds two Secrets per review, about 6,000 in a full run);
 #   5. the floors (bench/floor, built here): the same Quarkus stack with none of the webhook's code,
 #      bare (REST + Jackson) and with the webhook's extensions, started FLOOR_ROUNDS=3 times each,
-#      alternating with the webhook: first HTTPS 200 and RSS; then each under 30 s of warm-path load.
+#      alternating with the webhook: first HTTPS 200 and RSS; then each under 30 s of warm-path load;
+#   6. the warm path's gap to the ceiling, taken apart: scenario 1's load on /mutate and on the
+#      ceiling, alternating (30 s warm-up each, then three 16 s runs each), with `perf record` of the
+#      server for 10 s of each run (bench/perf-split.py: the server's CPU per review by part) and
+#      how often the load generator had gone to sleep and had to be woken per review (its
+#      voluntary context switches). Needs perf (Debian's linux-perf, installed if missing), and root
+#      or kernel.perf_event_paranoid <= 1 for the kernel's frames.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -25,7 +31,7 @@ WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-SECTIONS=${SECTIONS:-1 2 3 4 5} # which of the five to run
+SECTIONS=${SECTIONS:-1 2 3 4 5 6} # which of the six to run
 MEMORY_VARIANTS=${MEMORY_VARIANTS:-image;-}
 URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
@@ -249,4 +255,63 @@ for app in bare stack webhook; do
   stop_server
 done
 server_jar=target/quarkus-app/quarkus-run.jar
+fi
+
+if section 6; then
+echo "== 6. the warm path's gap to the ceiling: wrk as in scenario 1, /mutate and the ceiling alternating (30 s warm-up each, then three 16 s runs each), perf for 10 s of each run"
+if ! command -v perf >/dev/null; then
+  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq linux-perf >/dev/null
+fi
+# frame pointers so that perf can walk the JIT's frames; both endpoints run with them
+start_server $DIAG/gap.log -XX:+PreserveFramePointer
+wrk_for() { # wrk_for PATH SECONDS: scenario 1's load in the background -> $wrk_pid, output in $DIAG/gap-wrk.out
+  BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d"$2"s --timeout 5s -s bench/post.lua "$URL$1" >$DIAG/gap-wrk.out 2>&1 &
+  wrk_pid=$!
+}
+switches() { cat /proc/$wrk_pid/task/*/status | awk '/^voluntary_ctxt_switches/ {s += $2} END {print s}'; }
+for path in /mutate /bench/ceiling; do wrk_for $path 30; wait $wrk_pid; done
+gap_runs=()
+for run in 1 2 3; do
+  for path in mutate ceiling; do
+    [[ $path == mutate ]] && wrk_for /mutate 16 || wrk_for /bench/ceiling 16
+    sleep 3
+    before=$(switches)
+    perf record -q -F 999 -g -p "$server" -o $DIAG/gap-$path-$run.data -- sleep 10 >/dev/null 2>&1
+    after=$(switches)
+    wait $wrk_pid
+    rate=$(sed -n 's/^Requests\/sec: *//p' $DIAG/gap-wrk.out)
+    gap_runs+=("$run $path $rate $((after - before))")
+  done
+done
+# names the JIT's code for perf script (/tmp/perf-<pid>.map); the code is the same as during the runs
+jcmd "$server" Compiler.perfmap >/dev/null
+for r in "${gap_runs[@]}"; do
+  read -r run path rate woken <<<"$r"
+  echo "$r $(python3 bench/perf-split.py $DIAG/gap-$path-$run.data 999 "$(python3 -c "print($rate * 10)")")"
+done >$DIAG/gap.txt
+stop_server
+python3 - $DIAG/gap.txt <<'PY'
+import json, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    run, path, rate, woken, split = line.split(" ", 4)
+    rows[(int(run), path)] = (float(rate), int(woken) / (float(rate) * 10), json.loads(split))
+parts = ["endpoint", "wakeup", "tls", "kernel", "stack", "jvm", "total"]
+for run in (1, 2, 3):
+    for path in ("mutate", "ceiling"):
+        rate, woken, us = rows[(run, path)]
+        print(f"run {run} {path:<7}: {rate:8.0f} reviews/s; load generator woken for {woken:.2f} of the reviews; "
+              f"server CPU per review, us: " + ", ".join(f"{p} {us[p]:.1f}" for p in parts))
+med = lambda path, f: statistics.median(f(rows[(run, path)]) for run in (1, 2, 3))
+print("medians, us per review:  part      /mutate  ceiling  difference")
+for p in parts:
+    m, c = med("mutate", lambda r: r[2][p]), med("ceiling", lambda r: r[2][p])
+    print(f"                         {p:<9}{m:8.1f} {c:8.1f} {m - c:+10.1f}")
+ratios = [rows[(run, "mutate")][0] / rows[(run, "ceiling")][0] for run in (1, 2, 3)]
+cpu = lambda path, drop: med(path, lambda r: r[2]["total"] - (r[2]["wakeup"] if drop else 0))
+print(f"/mutate vs ceiling: reviews/s, runs {', '.join(f'{x:.2f}' for x in ratios)}; by CPU per review "
+      f"{cpu('ceiling', False) / cpu('mutate', False):.2f}, without waking the load generator {cpu('ceiling', True) / cpu('mutate', True):.2f}")
+print(f"load generator woken per review: /mutate {med('mutate', lambda r: r[1]):.2f}, ceiling {med('ceiling', lambda r: r[1]):.2f}")
+PY
 fi
