@@ -18,11 +18,11 @@
 #   5. the floors (bench/floor, built here): the same Quarkus stack with none of the webhook's code,
 #      bare (REST + Jackson) and with the webhook's extensions, started FLOOR_ROUNDS=3 times each,
 #      alternating with the webhook: first HTTPS 200 and RSS; then each under 30 s of warm-path load;
-#   6. the warm path's gap to the ceiling, taken apart: scenario 1's load on /mutate and on the
-#      ceiling, alternating (30 s warm-up each, then three 16 s runs each), with `perf record` of the
-#      server for 10 s of each run (bench/perf-split.py: the server's CPU per review by part) and
-#      how often the load generator had gone to sleep and had to be woken per review (its
-#      voluntary context switches). Needs perf (Debian's linux-perf, installed if missing), and root
+#   6. the warm path's gap to the ceiling, taken apart: scenario 1's load on the ceiling and on
+#      /mutate, alternating as in scenario 1 (30 s warm-up each, in four slices, then three 16 s runs
+#      each), with `perf record` of the server for 10 s of each run (bench/perf-split.py: the
+#      server's CPU per review by part) and how often the load generator had gone to sleep and had
+#      to be woken per review (its voluntary context switches). Needs perf (Debian's linux-perf, installed if missing), and root
 #      or kernel.perf_event_paranoid <= 1 for the kernel's frames.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -258,7 +258,7 @@ server_jar=target/quarkus-app/quarkus-run.jar
 fi
 
 if section 6; then
-echo "== 6. the warm path's gap to the ceiling: wrk as in scenario 1, /mutate and the ceiling alternating (30 s warm-up each, then three 16 s runs each), perf for 10 s of each run"
+echo "== 6. the warm path's gap to the ceiling: wrk as in scenario 1, the ceiling and /mutate alternating (30 s warm-up each, in four slices, then three 16 s runs each), perf for 10 s of each run"
 if ! command -v perf >/dev/null; then
   sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
   $sudo apt-get update -qq && $sudo apt-get install -y -qq linux-perf >/dev/null
@@ -270,10 +270,13 @@ wrk_for() { # wrk_for PATH SECONDS: scenario 1's load in the background -> $wrk_
   wrk_pid=$!
 }
 switches() { cat /proc/$wrk_pid/task/*/status | awk '/^voluntary_ctxt_switches/ {s += $2} END {print s}'; }
-for path in /mutate /bench/ceiling; do wrk_for $path 30; wait $wrk_pid; done
+# warmed and run as scenario 1 is (bench/run.sh warm_alternating): each switch of endpoint makes the
+# JIT recompile the code they share, so the warm-up alternates them too, and each run pair starts
+# with the ceiling
+for path in /bench/ceiling /mutate /bench/ceiling /mutate; do wrk_for $path 15; wait $wrk_pid; done
 gap_runs=()
 for run in 1 2 3; do
-  for path in mutate ceiling; do
+  for path in ceiling mutate; do
     [[ $path == mutate ]] && wrk_for /mutate 16 || wrk_for /bench/ceiling 16
     sleep 3
     before=$(switches)
