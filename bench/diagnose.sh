@@ -22,8 +22,8 @@
 #      /mutate, alternating as in scenario 1 (30 s warm-up each, in four slices, then three 16 s runs
 #      each), with `perf record` of the server for 10 s of each run (bench/perf-split.py: the
 #      server's CPU per review by part) and how often the load generator had gone to sleep and had
-#      to be woken per review (its voluntary context switches). Needs perf (Debian's linux-perf, installed if missing), and root
-#      or kernel.perf_event_paranoid <= 1 for the kernel's frames.
+#      to be woken per review (its voluntary context switches). Needs perf (Debian's linux-perf,
+#      installed if missing), and root or kernel.perf_event_paranoid <= 1 for the kernel's frames.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -259,10 +259,7 @@ fi
 
 if section 6; then
 echo "== 6. the warm path's gap to the ceiling: wrk as in scenario 1, the ceiling and /mutate alternating (30 s warm-up each, in four slices, then three 16 s runs each), perf for 10 s of each run"
-if ! command -v perf >/dev/null; then
-  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && $sudo apt-get install -y -qq linux-perf >/dev/null
-fi
+command -v perf >/dev/null || install_packages linux-perf
 # frame pointers so that perf can walk the JIT's frames; both endpoints run with them
 start_server $DIAG/gap.log -XX:+PreserveFramePointer
 wrk_for() { # wrk_for PATH SECONDS: scenario 1's load in the background -> $wrk_pid, output in $DIAG/gap-wrk.out
@@ -276,8 +273,9 @@ switches() { cat /proc/$wrk_pid/task/*/status | awk '/^voluntary_ctxt_switches/ 
 for path in /bench/ceiling /mutate /bench/ceiling /mutate; do wrk_for $path 15; wait $wrk_pid; done
 gap_runs=()
 for run in 1 2 3; do
-  for path in ceiling mutate; do
-    [[ $path == mutate ]] && wrk_for /mutate 16 || wrk_for /bench/ceiling 16
+  for url_path in /bench/ceiling /mutate; do
+    path=${url_path##*/} # ceiling or mutate
+    wrk_for "$url_path" 16
     sleep 3
     before=$(switches)
     perf record -q -F 999 -g -p "$server" -o $DIAG/gap-$path-$run.data -- sleep 10 >/dev/null 2>&1

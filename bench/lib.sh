@@ -11,6 +11,15 @@ if ((${#image_jvm_flags[@]} == 0)) || [[ $image_malloc_env == MALLOC_ARENA_MAX= 
   exit 1
 fi
 
+# install_packages PACKAGE...: installs Debian packages (through sudo unless root), for the tools a
+# bench script finds missing.
+install_packages() {
+  local sudo=""
+  [[ $(id -u) == 0 ]] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 # PROBE_MAX_TIME: curl's --max-time for a start-up probe (POST /mutate until the first 200), long on
 # purpose. Before the port opens a probe is refused at once; after it, the first request is the
 # slowest of all (TLS, first parse, first API calls: 1-2.5 s on one core). A short limit aborted it

@@ -42,9 +42,7 @@ command -v python3 >/dev/null || missing+=(python3)
 command -v taskset >/dev/null || missing+=(util-linux)
 if ((${#missing[@]})); then
   log "installing ${missing[*]}"
-  sudo=""; [[ $(id -u) == 0 ]] || sudo=sudo
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  install_packages "${missing[@]}"
 fi
 
 # --- build --------------------------------------------------------------------------------------
