@@ -127,3 +127,12 @@ source namespace may read exactly these.
 {{- define "pullsecret-injector.inventoryConfigMapPrefix" -}}
 {{- printf "%s-images" (include "pullsecret-injector.fullname" .) | trunc 60 | trimSuffix "-" }}
 {{- end }}
+
+{{/*
+"true" when the injector runs in the cluster as this chart's Deployment (the default); "" when
+webhook.url points the API server at an injector that runs elsewhere, in which case the chart
+renders no Deployment, Service, certificate or other Pod-side object.
+*/}}
+{{- define "pullsecret-injector.inCluster" -}}
+{{- if not .Values.webhook.url }}true{{ end }}
+{{- end }}

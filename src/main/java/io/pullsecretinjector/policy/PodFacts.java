@@ -34,6 +34,13 @@ public record PodFacts(
     /** The annotation a Pod sets to {@code "false"} to opt out of injection. */
     public static final String INJECT_ANNOTATION = "pullsecret-injector.io/inject";
 
+    /**
+     * The annotation the kubelet puts on the mirror Pod it creates in the API server for a static
+     * Pod. The API server refuses a mirror Pod that references any Secret, and a mirror Pod that
+     * differs from its static Pod's manifest would no longer describe what the node runs.
+     */
+    public static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
     /** The three container lists, in the order the kubelet starts them. */
     public static final List<String> CONTAINER_FIELDS = List.of("initContainers", "containers", "ephemeralContainers");
 
@@ -183,6 +190,11 @@ public record PodFacts(
             return name;
         }
         return generateName.isEmpty() ? "(unnamed)" : generateName + "*";
+    }
+
+    /** True for a mirror Pod (a static Pod as the kubelet shows it to the API server). */
+    public boolean mirror() {
+        return annotations.containsKey(MIRROR_ANNOTATION);
     }
 
     /** True when the Pod asked not to be touched. */

@@ -38,6 +38,10 @@ public final class PolicyEvaluator {
         if (Glob.firstMatch(policy.includeNamespaces(), namespace) == null) {
             return Decision.skipped("namespace " + namespace + " matches no includeNamespaces entry");
         }
+        if (pod.mirror()) {
+            return Decision.skipped("the Pod is a mirror Pod (annotation " + PodFacts.MIRROR_ANNOTATION
+                    + "): the API server refuses mirror Pods that reference Secrets, and its images are the node's static Pod's");
+        }
         if (pod.optedOut()) {
             return Decision.skipped("the Pod has annotation " + PodFacts.INJECT_ANNOTATION + ": \"false\"");
         }

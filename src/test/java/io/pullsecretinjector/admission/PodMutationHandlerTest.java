@@ -61,7 +61,8 @@ class PodMutationHandlerTest {
                 arguments("a Pod in an excluded namespace is admitted untouched", "pod-create-excluded-namespace"),
                 arguments("a Pod in a namespace matching an excluded glob is admitted untouched", "pod-create-legacy-namespace-glob"),
                 arguments("a Pod in the injector's own namespace is admitted untouched", "pod-create-injector-namespace"),
-                arguments("a Pod that opted out is admitted untouched", "pod-create-opt-out-annotation"));
+                arguments("a Pod that opted out is admitted untouched", "pod-create-opt-out-annotation"),
+                arguments("a mirror Pod from the kubelet is admitted untouched", "pod-create-mirror-pod"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package io.pullsecretinjector.chart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -52,6 +53,15 @@ final class ChartRender {
             cmd = cmd.set(e.getKey(), e.getValue());
         }
         return cmd.call();
+    }
+
+    /** NOTES.txt as `helm install --dry-run` prints it, with --set values (no cluster needed). */
+    static String notes(Map<String, Object> sets) {
+        InstallCommand cmd = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun();
+        for (Map.Entry<String, Object> e : sets.entrySet()) {
+            cmd = cmd.set(e.getKey(), e.getValue());
+        }
+        return cmd.call().getOutput();
     }
 
     /** The ci/ scenario files, sorted. */

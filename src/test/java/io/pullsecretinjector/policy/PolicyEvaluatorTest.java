@@ -61,6 +61,9 @@ class PolicyEvaluatorTest {
                         "the injector's own namespace"),
                 arguments("the opt-out annotation skips the Pod", "team-a", pod("registry.example.com/app").annotate("pullsecret-injector.io/inject", "false"),
                         SOURCES, List.of(), "pullsecret-injector.io/inject"),
+                arguments("a mirror Pod is never touched, whatever its images", "team-a",
+                        pod("registry.example.com/app").annotate("kubernetes.io/config.mirror", "6a1f3e0c9b2d4f5e"),
+                        SOURCES, List.of(), "mirror Pod"),
                 arguments("any other annotation value does not opt out", "team-a", pod("registry.example.com/app").annotate("pullsecret-injector.io/inject", "true"),
                         SOURCES, List.of("private"), null),
                 arguments("a missing source leaves only that credential out", "team-a", pod("registry.example.com/app", "nginx"), MISSING, List.of("private"), null));
