@@ -25,7 +25,7 @@ FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: run
 run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY)
@@ -46,6 +46,10 @@ $(JAR):
 .PHONY: test
 test: ## Run the whole test suite
 	$(MVN) verify
+
+.PHONY: e2e
+e2e: ## The scenarios against a real kube-apiserver built from source (cached in ~/.cache; needs Go; ~10 min warm)
+	MVN="$(MVN)" e2e/run.sh
 
 .PHONY: bench
 bench: ## Benchmark /mutate against the same app's ceiling endpoint (~15 min; WARMUP=30 RUNS=3 DURATION=20); writes bench/results/

@@ -1,0 +1,108 @@
+package io.pullsecretinjector.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sync loop under the chart's RBAC: rotation, delete and recreate, policy reload and prune. */
+@ExtendWith(Suite.class)
+@Order(2)
+class CopySyncE2eTest {
+
+    private final KubernetesClient admin = Cluster.admin();
+
+    @BeforeEach
+    void injectorServes() {
+        Suite.ensureServing();
+    }
+
+    @Test
+    @DisplayName("5. rotation: updating the source reaches every copy within 10 s, and so does deleting and recreating it")
+    void rotation() {
+        List<String> namespaces = List.of(Cluster.newNamespace("rotate"), Cluster.newNamespace("rotate"));
+        Cluster.awaitDefaultServiceAccounts(namespaces);
+        for (String ns : namespaces) {
+            createPod(ns, "app", "registry.example.com/team/app:1");
+        }
+        assertThat(copies("regcred")).extracting(s -> s.getMetadata().getNamespace()).containsAll(namespaces);
+
+        Secret updated = Cluster.dockerConfig(Suite.SOURCES, "regcred", "registry.example.com", "rotated-" + System.nanoTime());
+        admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").edit(s -> {
+            s.setData(updated.getData());
+            return s;
+        });
+        Duration took = Eventually.that("every copy of regcred holds the rotated content", Duration.ofSeconds(10),
+                () -> copies("regcred").stream().allMatch(c -> c.getData().equals(updated.getData())));
+        System.out.printf("    rotation reached %d copies in %d ms%n", copies("regcred").size(), took.toMillis());
+
+        admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").delete();
+        Eventually.that("the source is gone", Duration.ofSeconds(10),
+                () -> admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").get() == null);
+        assertThat(copies("regcred")).as("copies stay while the source is missing, so Pods keep pulling")
+                .extracting(s -> s.getMetadata().getNamespace()).containsAll(namespaces);
+        Secret recreated = Cluster.dockerConfig(Suite.SOURCES, "regcred", "registry.example.com", "recreated-" + System.nanoTime());
+        admin.secrets().resource(recreated).create();
+        Eventually.that("every copy of regcred holds the recreated source's content", Duration.ofSeconds(10),
+                () -> copies("regcred").stream().allMatch(c -> c.getData().equals(recreated.getData())));
+    }
+
+    @Test
+    @DisplayName("6. helm upgrade of the policy: a new credential is used at once, a removed prune: true credential's copies are deleted,"
+            + " an invalid policy keeps the last good one")
+    void policyChangedWithHelmUpgrade() throws Exception {
+        admin.secrets().resource(Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-password")).createOr(r -> r.update());
+        String ns = Cluster.newNamespace("reload");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+        String withExtra = Suite.policy("""
+                - existingSecret: extra-cred
+                  existingSecretNamespace: registry-creds
+                  registries: [extra.example.com]
+                  prune: true
+                """);
+        Suite.upgrade(withExtra);
+        Eventually.that("the reloaded policy injects extra-cred (seen through a server-side dry run)", Duration.ofSeconds(30),
+                () -> Cluster.kubectl(PodAdmissionE2eTest.pod("probe", "extra.example.com/app:1"), "-n", ns, "create",
+                        "--dry-run=server", "-o", "jsonpath={.spec.imagePullSecrets[*].name}", "-f", "-").out().contains("extra-cred"));
+        createPod(ns, "extra", "extra.example.com/app:1");
+        assertThat(admin.secrets().inNamespace(ns).withName("extra-cred").get()).isNotNull();
+
+        Suite.upgrade(Suite.POLICY.replace("to: mirror.example.com/dockerhub", "to: Mirror.Example.com/UPPER"));
+        InjectorProcess injector = Suite.serving();
+        Eventually.that("the injector refuses the invalid policy (pullsecret_injector_policy_valid 0)", Duration.ofSeconds(30),
+                () -> injector.metric("pullsecret_injector_policy_valid") == 0.0);
+        String ns2 = Cluster.newNamespace("last-good");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns2));
+        Pod underLastGood = createPod(ns2, "kept", "extra.example.com/app:1");
+        assertThat(PodAdmissionE2eTest.pullSecrets(underLastGood)).as("the last good policy, with extra-cred, stays in force")
+                .containsExactly("extra-cred");
+        assertThat(injector.logLines()).anyMatch(l -> l.contains("imageRewrites[0].to"));
+
+        Suite.upgrade(Suite.POLICY);
+        Eventually.that("the copies of the removed prune: true credential are deleted", Duration.ofSeconds(30),
+                () -> copies("extra-cred").isEmpty());
+        assertThat(injector.metric("pullsecret_injector_policy_valid")).isEqualTo(1.0);
+        assertThat(admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").get()).as("the source is never pruned").isNotNull();
+    }
+
+    private Pod createPod(String ns, String name, String image) {
+        return admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().build()).create();
+    }
+
+    /** Every Secret in the cluster that the injector manages under this name. */
+    private List<Secret> copies(String name) {
+        return admin.secrets().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "pullsecret-injector")
+                .withFields(Map.of("metadata.name", name)).list().getItems();
+    }
+}

@@ -1,0 +1,103 @@
+package io.pullsecretinjector.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * 10. Least privilege, asked of the real authoriser with SubjectAccessReviews for the chart's
+ * ServiceAccount: everything the injector does is allowed, and reading Secrets beyond its own is not.
+ */
+@ExtendWith(Suite.class)
+@DisplayName("10. least privilege")
+@Order(5)
+class LeastPrivilegeE2eTest {
+
+    private static final String USER = "system:serviceaccount:" + Suite.NAMESPACE + ":" + Suite.SERVICE_ACCOUNT;
+    private static final String TEAM = "team-anything";
+
+    static Stream<Arguments> allowed() {
+        return Stream.of(
+                arguments("create the copy in any namespace", "create", "", "secrets", TEAM, null),
+                arguments("read, refresh and prune its copy in any namespace", "get", "", "secrets", TEAM, "regcred"),
+                arguments("update its copy", "update", "", "secrets", TEAM, "regcred"),
+                arguments("delete its copy (prune)", "delete", "", "secrets", TEAM, "regcred"),
+                arguments("read a source Secret", "get", "", "secrets", Suite.SOURCES, "regcred"),
+                arguments("list a source Secret by name (field selector)", "list", "", "secrets", Suite.SOURCES, "regcred"),
+                arguments("watch a source Secret by name (field selector)", "watch", "", "secrets", Suite.SOURCES, "regcred"),
+                arguments("watch namespaces", "watch", "", "namespaces", "", null),
+                arguments("list namespaces", "list", "", "namespaces", "", null),
+                arguments("watch the policy ConfigMap", "watch", "", "configmaps", Suite.NAMESPACE, Suite.RELEASE + "-policy"),
+                arguments("create the leader Lease", "create", "coordination.k8s.io", "leases", Suite.NAMESPACE, null),
+                arguments("renew the leader Lease", "update", "coordination.k8s.io", "leases", Suite.NAMESPACE, Suite.LEASE),
+                arguments("write the image inventory", "update", "", "configmaps", Suite.NAMESPACE, Suite.RELEASE + "-images-0"));
+    }
+
+    static Stream<Arguments> denied() {
+        return Stream.of(
+                arguments("list Secrets cluster-wide", "list", "", "secrets", "", null),
+                arguments("watch Secrets cluster-wide", "watch", "", "secrets", "", null),
+                arguments("get any Secret cluster-wide", "get", "", "secrets", "", null),
+                arguments("list Secrets in a team namespace", "list", "", "secrets", TEAM, null),
+                arguments("read a Secret it does not own in a team namespace", "get", "", "secrets", TEAM, "db-password"),
+                arguments("overwrite a Secret it does not own", "update", "", "secrets", TEAM, "db-password"),
+                arguments("delete a Secret it does not own", "delete", "", "secrets", TEAM, "db-password"),
+                arguments("list every Secret of the source namespace", "list", "", "secrets", Suite.SOURCES, null),
+                arguments("read another Secret of the source namespace", "get", "", "secrets", Suite.SOURCES, "not-a-source"),
+                arguments("read another ConfigMap of its own namespace", "get", "", "configmaps", Suite.NAMESPACE, "kube-root-ca.crt"),
+                arguments("change the webhook registration", "update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "",
+                        Suite.RELEASE),
+                arguments("change its own RBAC", "update", "rbac.authorization.k8s.io", "clusterroles", "", Suite.RELEASE));
+    }
+
+    @ParameterizedTest(name = "may {0}")
+    @MethodSource("allowed")
+    void everyCallTheInjectorMakesIsAllowed(String what, String verb, String group, String resource, String namespace, String name) {
+        assertThat(review(verb, group, resource, namespace, name).getStatus().getAllowed()).as(what).isTrue();
+    }
+
+    @ParameterizedTest(name = "may not {0}")
+    @MethodSource("denied")
+    void anythingBeyondItIsDenied(String what, String verb, String group, String resource, String namespace, String name) {
+        assertThat(review(verb, group, resource, namespace, name).getStatus().getAllowed()).as(what).isFalse();
+    }
+
+    @Test
+    @DisplayName("the injector, running as that ServiceAccount through every scenario before this one, was never refused")
+    void theInjectorWasNeverForbidden() throws java.io.IOException {
+        List<String> refusals;
+        try (Stream<java.nio.file.Path> logs = java.nio.file.Files.list(Cluster.WORK.resolve("logs"))) {
+            refusals = logs.filter(p -> p.getFileName().toString().startsWith("injector-"))
+                    .flatMap(p -> Cluster.read(p).lines().map(l -> p.getFileName() + ": " + l))
+                    .filter(l -> l.contains(" 403") || l.contains("Forbidden") || l.contains("forbidden")).toList();
+        }
+        assertThat(refusals.stream().limit(3).map(l -> l.substring(0, Math.min(300, l.length()))))
+                .as("log lines of the injector that name a refusal (the first 3 of %d)", refusals.size())
+                .isEmpty();
+    }
+
+    private static SubjectAccessReview review(String verb, String group, String resource, String namespace, String name) {
+        ResourceAttributes attributes = new ResourceAttributes();
+        attributes.setVerb(verb);
+        attributes.setGroup(group);
+        attributes.setResource(resource);
+        attributes.setNamespace(namespace);
+        attributes.setName(name);
+        return Cluster.admin().authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
+                .withNewSpec().withUser(USER)
+                .withGroups("system:serviceaccounts", "system:serviceaccounts:" + Suite.NAMESPACE, "system:authenticated")
+                .withResourceAttributes(attributes).endSpec().build());
+    }
+}

@@ -1,0 +1,192 @@
+package io.pullsecretinjector.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What happens to a Pod created through the real API server, with the injector in its admission chain. */
+@ExtendWith(Suite.class)
+@Order(1)
+class PodAdmissionE2eTest {
+
+    private final KubernetesClient admin = Cluster.admin();
+
+    @BeforeEach
+    void injectorServes() {
+        Suite.ensureServing();
+    }
+
+    @Test
+    @DisplayName("1. a Pod created with kubectl is stored with the secret, and the copy exists when kubectl returns")
+    void podCreatedWithKubectl() {
+        String ns = Cluster.newNamespace("team");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        Cluster.kubectl(pod("web", "registry.example.com/team/web:1.0"), "-n", ns, "create", "-f", "-").assertOk();
+        // read at once: the copy must exist by the time `kubectl create` returned, not some time later
+        Secret copy = admin.secrets().inNamespace(ns).withName("regcred").get();
+        Pod stored = admin.pods().inNamespace(ns).withName("web").get();
+
+        assertThat(pullSecrets(stored)).containsExactly("regcred");
+        assertThat(copy).as("the copy in %s", ns).isNotNull();
+        Secret source = admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").get();
+        assertThat(copy.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
+        assertThat(copy.getData()).isEqualTo(source.getData());
+        assertThat(copy.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "pullsecret-injector");
+        assertThat(copy.getMetadata().getAnnotations())
+                .containsEntry("pullsecret-injector.io/source", "registry-creds/regcred")
+                .containsKey("pullsecret-injector.io/source-hash")
+                .containsEntry("argocd.argoproj.io/sync-options", "Prune=false");
+    }
+
+    @Test
+    @DisplayName("2. the ReplicaSet controller's 3 Pods in a namespace made after the install all carry the secret, with one copy")
+    void deploymentInANewNamespace() {
+        String ns = Cluster.newNamespace("cloudforet");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        admin.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+                .withNewMetadata().withName("api").endMetadata()
+                .withNewSpec().withReplicas(3)
+                .withNewSelector().addToMatchLabels("app", "api").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "api").endMetadata()
+                .withNewSpec().addNewContainer().withName("api").withImage("registry.example.com/cloudforet/api:2.0").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+
+        Eventually.that("3 Pods of the Deployment in " + ns, Duration.ofSeconds(60),
+                () -> admin.pods().inNamespace(ns).withLabel("app", "api").list().getItems().size() == 3);
+        List<Pod> pods = admin.pods().inNamespace(ns).withLabel("app", "api").list().getItems();
+        assertThat(pods).allSatisfy(p -> {
+            assertThat(p.getMetadata().getGenerateName()).as("made by the ReplicaSet controller").startsWith("api-");
+            assertThat(p.getMetadata().getOwnerReferences()).extracting(o -> o.getKind()).containsExactly("ReplicaSet");
+            assertThat(pullSecrets(p)).containsExactly("regcred");
+        });
+        assertThat(admin.secrets().inNamespace(ns).withLabel("app.kubernetes.io/managed-by", "pullsecret-injector").list().getItems())
+                .extracting(s -> s.getMetadata().getName()).containsExactly("regcred");
+    }
+
+    @Test
+    @DisplayName("3. kubectl create --dry-run=server prints the Pod with the secret and no copy is written")
+    void serverSideDryRun() throws Exception {
+        String ns = Cluster.newNamespace("dry");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        Cluster.Run run = Cluster.kubectl(pod("dry", "registry.example.com/team/web:1.0"),
+                "-n", ns, "create", "--dry-run=server", "-o", "yaml", "-f", "-").assertOk();
+
+        JsonNode printed = new YAMLMapper().readTree(run.out());
+        assertThat(printed.at("/spec/imagePullSecrets").toString()).isEqualTo("[{\"name\":\"regcred\"}]");
+        assertThat(admin.pods().inNamespace(ns).withName("dry").get()).as("a dry run stores no Pod").isNull();
+        assertThat(admin.secrets().inNamespace(ns).withName("regcred").get()).as("a dry run writes no copy").isNull();
+    }
+
+    @Test
+    @DisplayName("4. a credential whose source Secret is missing: kubectl prints the injector's warning, the Pod is created without it")
+    void missingSourceWarns() {
+        String ns = Cluster.newNamespace("warned");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        Cluster.Run run = Cluster.kubectl(twoContainerPod("both", "missing.example.com/app:1", "registry.example.com/team/web:1.0"),
+                "-n", ns, "create", "-f", "-").assertOk();
+
+        assertThat(run.err()).contains("Warning: pullsecret-injector:").contains("registry-creds/absent-cred")
+                .contains("does not exist").contains("kubectl create secret docker-registry");
+        Pod stored = admin.pods().inNamespace(ns).withName("both").get();
+        assertThat(pullSecrets(stored)).containsExactly("regcred");
+        assertThat(admin.secrets().inNamespace(ns).withName("absent-cred").get()).isNull();
+    }
+
+    @Test
+    @DisplayName("9. a mirror Pod (a static Pod as the kubelet shows it) from a private registry is admitted unchanged")
+    void mirrorPodAdmittedUnchanged() {
+        String ns = Cluster.newNamespace("static");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+        String mirror = """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: etcd-node-1
+                  annotations:
+                    kubernetes.io/config.mirror: 6a1f3e0c9b2d4f5e
+                    kubernetes.io/config.hash: 6a1f3e0c9b2d4f5e
+                    kubernetes.io/config.source: file
+                spec:
+                  nodeName: node-1
+                  containers:
+                    - name: etcd
+                      image: registry.example.com/control-plane/etcd:3.6.0
+                """;
+
+        Cluster.kubectl(mirror, "-n", ns, "create", "-f", "-").assertOk();
+
+        Pod stored = admin.pods().inNamespace(ns).withName("etcd-node-1").get();
+        assertThat(stored.getSpec().getImagePullSecrets()).isNullOrEmpty();
+        assertThat(stored.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/control-plane/etcd:3.6.0");
+        assertThat(admin.secrets().inNamespace(ns).withName("regcred").get()).isNull();
+    }
+
+    @Test
+    @DisplayName("11. imageRewrites: the stored Pod pulls from the mirror with the mirror's credential, the original image recorded")
+    void imageRewrite() throws Exception {
+        String ns = Cluster.newNamespace("airgap");
+        Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        Cluster.kubectl(pod("nginx", "nginx:1.27"), "-n", ns, "create", "-f", "-").assertOk();
+
+        Pod stored = admin.pods().inNamespace(ns).withName("nginx").get();
+        assertThat(stored.getSpec().getContainers().get(0).getImage()).isEqualTo("mirror.example.com/dockerhub/library/nginx:1.27");
+        assertThat(pullSecrets(stored)).containsExactly("mirror-pull");
+        JsonNode original = new ObjectMapper().readTree(stored.getMetadata().getAnnotations().get("pullsecret-injector.io/original-images"));
+        assertThat(original.path("nginx").asText()).isEqualTo("nginx:1.27");
+        assertThat(admin.secrets().inNamespace(ns).withName("mirror-pull").get()).isNotNull();
+    }
+
+    static List<String> pullSecrets(Pod pod) {
+        List<LocalObjectReference> refs = pod.getSpec().getImagePullSecrets();
+        return refs == null ? List.of() : refs.stream().map(LocalObjectReference::getName).toList();
+    }
+
+    static String pod(String name, String image) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                spec:
+                  containers:
+                    - name: %s
+                      image: %s
+                """.formatted(name, name, image);
+    }
+
+    static String twoContainerPod(String name, String first, String second) {
+        return """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: %s
+                spec:
+                  containers:
+                    - name: first
+                      image: %s
+                    - name: second
+                      image: %s
+                """.formatted(name, first, second);
+    }
+
+}
