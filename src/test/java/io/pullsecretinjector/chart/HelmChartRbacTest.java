@@ -62,7 +62,7 @@ class HelmChartRbacTest {
         assertThat(own.getRules()).extracting(HelmChartRbacTest::line).containsExactly(
                 "configmaps: get,list,watch [" + Scenario.FULLNAME + "-policy]",
                 "coordination.k8s.io/leases: create",
-                "coordination.k8s.io/leases: get,update [" + Scenario.FULLNAME + "-leader]",
+                "coordination.k8s.io/leases: get,update,patch [" + Scenario.FULLNAME + "-leader]",
                 "configmaps: create",
                 "configmaps: get,update [" + Scenario.FULLNAME + "-images-0, " + Scenario.FULLNAME + "-images-1, "
                         + Scenario.FULLNAME + "-images-2, " + Scenario.FULLNAME + "-images-3]");
