@@ -12,6 +12,9 @@
 # 5. Stops everything it started, also on failure or Ctrl-C, and leaves nothing listening.
 #
 # E2E_KEEP=1 keeps the work directory (logs, certificates, kubeconfigs) for a look afterwards.
+# E2E_TESTS=PodAdmissionE2eTest runs some scenario classes only (surefire's -Dtest syntax).
+# E2E_INJECTOR_ENV="INJECTOR_SYNC=false,..." adds settings to every injector the scenarios start
+# (for example to see which scenarios catch a broken sync loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-./mvnw -B}
@@ -121,7 +124,8 @@ echo "e2e: Kubernetes $version at $server (etcd, kube-apiserver, kube-controller
 set +e
 $MVN -q test-compile surefire:test@e2e \
   -De2e.work="$work" -De2e.bin="$bin" -De2e.server="$server" -De2e.injectorPort="$injector_port" \
-  -De2e.kubernetesVersion="$version"
+  -De2e.kubernetesVersion="$version" -De2e.injectorEnv="${E2E_INJECTOR_ENV:-}" \
+  ${E2E_TESTS:+-Dtest="$E2E_TESTS"}
 status=$?
 set -e
 exit "$status"

@@ -63,6 +63,7 @@ public class SyncLoop implements AutoCloseable {
     private final CopySynchronizer synchronizer;
     private final Map<String, SharedIndexInformer<Secret>> sourceWatches = new HashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> watchFailures = new ConcurrentHashMap<>();
     private final ScheduledExecutorService elections;
     private InjectionPolicy applied;
     private volatile boolean leading;
@@ -183,14 +184,37 @@ public class SyncLoop implements AutoCloseable {
         });
         w.start().whenComplete((ok, failure) -> {
             if (failure != null) {
-                LOG.warnf("source=%s action=watch result=failed reason=%s; rotations are picked up by the next resync instead. "
+                Duration retry = watchRetryDelay(ref);
+                LOG.warnf("source=%s action=watch result=failed reason=%s; retried in %ss (the next resync also repairs its copies). "
                         + "Grant the injector list and watch on secrets in namespace %s (resourceNames: [%s] is enough)",
-                        ref, failure.getMessage(), source.namespace(), source.name());
-            } else if (w.getStore().list().isEmpty()) {
-                sourceEvent(ref, null);
+                        ref, failure.getMessage(), retry.toSeconds(), source.namespace(), source.name());
+                elections.schedule(() -> rewatch(ref, w), retry.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                watchFailures.remove(ref);
+                if (w.getStore().list().isEmpty()) {
+                    sourceEvent(ref, null);
+                }
             }
         });
         return w;
+    }
+
+    /**
+     * A watch refused or broken when it started is tried again. Helm applies the policy ConfigMap
+     * before the RBAC that grants a new source, so the first watch of a credential added by an
+     * upgrade is often refused for a moment.
+     */
+    private synchronized void rewatch(String ref, SharedIndexInformer<Secret> failed) {
+        if (!closed && sourceWatches.get(ref) == failed) {
+            failed.close();
+            sourceWatches.put(ref, watchSource(ref));
+        }
+    }
+
+    /** 5 s after the first failure, doubling up to 5 minutes while it keeps failing. */
+    private Duration watchRetryDelay(String ref) {
+        int failures = watchFailures.merge(ref, 1, Integer::sum);
+        return Duration.ofSeconds(Math.min(300, 5L << Math.min(failures - 1, 6)));
     }
 
     private void sourceEvent(String ref, Secret s) {

@@ -76,6 +76,15 @@ class CopySyncE2eTest {
                         "--dry-run=server", "-o", "jsonpath={.spec.imagePullSecrets[*].name}", "-f", "-").out().contains("extra-cred"));
         createPod(ns, "extra", "extra.example.com/app:1");
         assertThat(admin.secrets().inNamespace(ns).withName("extra-cred").get()).isNotNull();
+        // Helm applies the policy ConfigMap before the Role that grants the new source, so the
+        // injector's first watch of it can be refused: it must watch again and see rotations.
+        Secret rotated = Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-rotated-" + System.nanoTime());
+        admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").edit(s -> {
+            s.setData(rotated.getData());
+            return s;
+        });
+        Eventually.that("the new credential's rotation reaches its copy", Duration.ofSeconds(30),
+                () -> rotated.getData().equals(admin.secrets().inNamespace(ns).withName("extra-cred").get().getData()));
 
         Suite.upgrade(Suite.POLICY.replace("to: mirror.example.com/dockerhub", "to: Mirror.Example.com/UPPER"));
         InjectorProcess injector = Suite.serving();

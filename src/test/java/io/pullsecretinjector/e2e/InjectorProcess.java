@@ -61,6 +61,11 @@ final class InjectorProcess implements AutoCloseable {
                 Map.entry("QUARKUS_MANAGEMENT_HOST", "127.0.0.1"),
                 Map.entry("QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_CERT", Cluster.INJECTOR_PKI.resolve("tls.crt").toString()),
                 Map.entry("QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_KEY", Cluster.INJECTOR_PKI.resolve("tls.key").toString())));
+        for (String setting : System.getProperty("e2e.injectorEnv", "").split(",")) {
+            if (setting.contains("=")) {
+                env.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
         try {
             Process p = pb.start();
             Files.writeString(Cluster.WORK.resolve("pids/injector-" + identity + ".pid"), Long.toString(p.pid()));

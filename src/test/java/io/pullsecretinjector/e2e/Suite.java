@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -53,6 +56,7 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
                 """.formatted(moreCredentials.indent(4).replace("\n    \n", "\n"));
     }
 
+    private static final List<Instant[]> UPGRADES = new CopyOnWriteArrayList<>();
     private static InjectorProcess serving;
     private static Path kubeconfig;
 
@@ -77,8 +81,22 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
 
     /** {@code helm upgrade} with another policy (the rest of the values as installed). */
     static void upgrade(String policy) {
-        new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
-                .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy)).call();
+        Instant start = Instant.now();
+        try {
+            new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
+                    .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy)).call();
+        } finally {
+            UPGRADES.add(new Instant[] {start, Instant.now()});
+        }
+    }
+
+    /**
+     * True when {@code t} falls while a {@code helm upgrade} was applying its objects, or in the few
+     * seconds after: Helm applies the policy ConfigMap before the RBAC objects, so the injector can
+     * be refused for a moment there, by design of Helm's install order.
+     */
+    static boolean duringAnUpgrade(Instant t) {
+        return UPGRADES.stream().anyMatch(w -> !t.isBefore(w[0].minusSeconds(1)) && !t.isAfter(w[1].plusSeconds(5)));
     }
 
     /** The replica the webhook URL reaches, started when none is running. */
