@@ -70,38 +70,43 @@ class CopySyncE2eTest {
                   registries: [extra.example.com]
                   prune: true
                 """);
-        Suite.upgrade(withExtra);
-        Eventually.that("the reloaded policy injects extra-cred (seen through a server-side dry run)", Duration.ofSeconds(30),
-                () -> Cluster.kubectl(PodAdmissionE2eTest.pod("probe", "extra.example.com/app:1"), "-n", ns, "create",
-                        "--dry-run=server", "-o", "jsonpath={.spec.imagePullSecrets[*].name}", "-f", "-").out().contains("extra-cred"));
-        createPod(ns, "extra", "extra.example.com/app:1");
-        assertThat(admin.secrets().inNamespace(ns).withName("extra-cred").get()).isNotNull();
-        // Helm applies the policy ConfigMap before the Role that grants the new source, so the
-        // injector's first watch of it can be refused: it must watch again and see rotations.
-        Secret rotated = Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-rotated-" + System.nanoTime());
-        admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").edit(s -> {
-            s.setData(rotated.getData());
-            return s;
-        });
-        Eventually.that("the new credential's rotation reaches its copy", Duration.ofSeconds(30),
-                () -> rotated.getData().equals(admin.secrets().inNamespace(ns).withName("extra-cred").get().getData()));
+        try {
+            Suite.upgrade(withExtra);
+            Eventually.that("the reloaded policy injects extra-cred (seen through a server-side dry run)", Duration.ofSeconds(30),
+                    () -> Cluster.kubectl(PodAdmissionE2eTest.pod("probe", "extra.example.com/app:1"), "-n", ns, "create",
+                            "--dry-run=server", "-o", "jsonpath={.spec.imagePullSecrets[*].name}", "-f", "-").out().contains("extra-cred"));
+            createPod(ns, "extra", "extra.example.com/app:1");
+            assertThat(admin.secrets().inNamespace(ns).withName("extra-cred").get()).isNotNull();
+            // Helm applies the policy ConfigMap before the Role that grants the new source, so the
+            // injector's first watch of it can be refused: it must watch again and see rotations.
+            Secret rotated = Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-rotated-" + System.nanoTime());
+            admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").edit(s -> {
+                s.setData(rotated.getData());
+                return s;
+            });
+            Eventually.that("the new credential's rotation reaches its copy", Duration.ofSeconds(30),
+                    () -> rotated.getData().equals(admin.secrets().inNamespace(ns).withName("extra-cred").get().getData()));
 
-        Suite.upgrade(Suite.POLICY.replace("to: mirror.example.com/dockerhub", "to: Mirror.Example.com/UPPER"));
-        InjectorProcess injector = Suite.serving();
-        Eventually.that("the injector refuses the invalid policy (pullsecret_injector_policy_valid 0)", Duration.ofSeconds(30),
-                () -> injector.metric("pullsecret_injector_policy_valid") == 0.0);
-        String ns2 = Cluster.newNamespace("last-good");
-        Cluster.awaitDefaultServiceAccounts(List.of(ns2));
-        Pod underLastGood = createPod(ns2, "kept", "extra.example.com/app:1");
-        assertThat(PodAdmissionE2eTest.pullSecrets(underLastGood)).as("the last good policy, with extra-cred, stays in force")
-                .containsExactly("extra-cred");
-        assertThat(injector.logLines()).anyMatch(l -> l.contains("imageRewrites[0].to"));
+            // an admin's typo in one field of the same policy: the chart renders it (and the same RBAC)
+            Suite.upgrade(withExtra.replace("to: mirror.example.com/dockerhub", "to: Mirror.Example.com/UPPER"));
+            InjectorProcess injector = Suite.serving();
+            Eventually.that("the injector refuses the invalid policy (pullsecret_injector_policy_valid 0)", Duration.ofSeconds(30),
+                    () -> injector.metric("pullsecret_injector_policy_valid") == 0.0);
+            String ns2 = Cluster.newNamespace("last-good");
+            Cluster.awaitDefaultServiceAccounts(List.of(ns2));
+            Pod underLastGood = createPod(ns2, "kept", "extra.example.com/app:1");
+            assertThat(PodAdmissionE2eTest.pullSecrets(underLastGood)).as("the last good policy, with extra-cred, stays in force")
+                    .containsExactly("extra-cred");
+            assertThat(injector.logLines()).anyMatch(l -> l.contains("imageRewrites[0].to"));
 
-        Suite.upgrade(Suite.POLICY);
-        Eventually.that("the copies of the removed prune: true credential are deleted", Duration.ofSeconds(30),
-                () -> copies("extra-cred").isEmpty());
-        assertThat(injector.metric("pullsecret_injector_policy_valid")).isEqualTo(1.0);
-        assertThat(admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").get()).as("the source is never pruned").isNotNull();
+            Suite.upgrade(Suite.POLICY);
+            Eventually.that("the copies of the removed prune: true credential are deleted", Duration.ofSeconds(30),
+                    () -> copies("extra-cred").isEmpty());
+            assertThat(injector.metric("pullsecret_injector_policy_valid")).isEqualTo(1.0);
+            assertThat(admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").get()).as("the source is never pruned").isNotNull();
+        } finally {
+            Suite.upgrade(Suite.POLICY); // the scenarios after this one start from the suite's policy, valid
+        }
     }
 
     private Pod createPod(String ns, String name, String image) {
