@@ -6,41 +6,40 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Reads Kubernetes manifests (YAML with any number of documents, or JSON) and finds the Pods in
- * them: a Pod itself, the Pod template of a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or
- * CronJob, the items of a List, and the Pod of an AdmissionReview (so recorded reviews can be
+ * Reads Kubernetes manifests (YAML with any number of documents, or JSON; files, directories walked
+ * recursively, or standard input) and finds the Pods in them: a Pod itself, the Pod template of a
+ * built-in workload ({@link PodTemplates#KNOWN}), a Pod template found at the usual paths of any
+ * other object, the items of a List, and the Pod of an AdmissionReview (so recorded reviews can be
  * replayed offline).
  */
 public final class Manifests {
 
-    /** Where each workload kind keeps its Pod template. */
-    static final Map<String, String> TEMPLATE_PATHS = Map.of(
-            "Deployment", "spec.template",
-            "StatefulSet", "spec.template",
-            "DaemonSet", "spec.template",
-            "ReplicaSet", "spec.template",
-            "Job", "spec.template",
-            "CronJob", "spec.jobTemplate.spec.template");
-
     /**
      * A Pod to review.
      *
-     * @param source    {@code file#document} (documents count from 1)
-     * @param kind      the manifest's kind
-     * @param name      the manifest's name ({@code generateName*} when it has none)
-     * @param namespace the namespace the Pod would be created in
-     * @param podPath   where the Pod is in the manifest: {@code (document)}, {@code spec.template}, ...
-     * @param pod       the Pod or Pod template
+     * @param file         the file it was read from ({@link ManifestFiles#STDIN} for standard input)
+     * @param document     the document's position in the file, from 1
+     * @param item         its position in a List's {@code items}, from 0, or null when it is not in a List
+     * @param apiVersion   the manifest's apiVersion, or empty
+     * @param kind         the manifest's kind
+     * @param name         the manifest's name ({@code generateName*} when it has none)
+     * @param namespace    the namespace the Pod would be created in
+     * @param podPath      where the Pod is in the manifest: {@code (document)}, {@code spec.template}, ...
+     * @param foundByShape true when the kind is not a built-in workload and the template was found at a usual path
+     * @param pod          the Pod or Pod template
      */
-    public record Target(String source, String kind, String name, String namespace, String podPath, JsonNode pod) {
+    public record Target(String file, int document, Integer item, String apiVersion, String kind, String name, String namespace,
+                         String podPath, boolean foundByShape, JsonNode pod) {
+
+        /** {@code file#document}, with {@code items[i]} for an item of a List: where to look. */
+        public String source() {
+            return Manifests.source(file, document, item);
+        }
     }
 
     /**
@@ -91,20 +90,35 @@ public final class Manifests {
         return errors;
     }
 
-    /** Reads a file ({@code -} for standard input), collecting targets, skipped documents and errors. */
-    public void read(String file, InputStream stdin) {
-        try (InputStream in = "-".equals(file) ? stdin : Files.newInputStream(Path.of(file))) {
-            forEachDocument(file, in, errors, (source, doc) -> add(source, doc));
-        } catch (NoSuchFileException e) {
-            errors.add(new InputError(file, "(file)", "does not exist"));
-        } catch (IOException e) {
-            errors.add(new InputError(file, "(file)", "cannot be read: " + e.getMessage()));
+    /**
+     * Reads a command-line argument: a file, a directory (recursively) or {@code -} for standard
+     * input, collecting targets, skipped documents and errors.
+     */
+    public void read(String argument, InputStream stdin) {
+        ManifestFiles.Expanded expanded = ManifestFiles.expand(argument, "MANIFEST takes a manifest file, a directory of them, or - for standard input");
+        if (expanded.problem() != null) {
+            errors.add(new InputError(argument, "(file)", expanded.problem()));
+        }
+        for (String file : expanded.files()) {
+            String name = "-".equals(file) ? ManifestFiles.STDIN : file;
+            try (InputStream in = ManifestFiles.open(file, stdin)) {
+                forEachDocument(name, in, errors, (document, doc) -> add(name, document, null, doc));
+            } catch (NoSuchFileException e) {
+                errors.add(new InputError(name, "(file)", "does not exist"));
+            } catch (IOException e) {
+                errors.add(new InputError(name, "(file)", "cannot be read: " + e.getMessage()));
+            }
         }
     }
 
-    /** A document with its {@code file#n} name. */
+    /** A document with its position in the file, from 1. */
     interface DocumentConsumer {
-        void accept(String source, JsonNode doc);
+        void accept(int document, JsonNode doc);
+    }
+
+    /** {@code file#document}, with {@code items[i]} for an item of a List. */
+    static String source(String file, int document, Integer item) {
+        return file + "#" + document + (item == null ? "" : " items[" + item + "]");
     }
 
     /** Calls {@code consumer} for each non-empty document; a syntax error is recorded and ends the file. */
@@ -117,7 +131,7 @@ public final class Manifests {
                 if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
                     continue;
                 }
-                consumer.accept(file + "#" + n, doc);
+                consumer.accept(n, doc);
             }
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -129,7 +143,8 @@ public final class Manifests {
         }
     }
 
-    private void add(String source, JsonNode doc) {
+    private void add(String file, int document, Integer item, JsonNode doc) {
+        String source = source(file, document, item);
         if (!doc.isObject()) {
             errors.add(new InputError(source, "(document)", "must be a Kubernetes object (a mapping with apiVersion and kind)"));
             return;
@@ -139,18 +154,19 @@ public final class Manifests {
             errors.add(new InputError(source, "kind", "is required"));
             return;
         }
-        if (kind.endsWith("List") && doc.path("items").isArray()) {
+        if (kind.endsWith("List") && doc.path("items").isArray() && item == null) {
             int i = 0;
-            for (JsonNode item : doc.path("items")) {
-                add(source + " items[" + i++ + "]", item);
+            for (JsonNode each : doc.path("items")) {
+                add(file, document, i++, each);
             }
             return;
         }
-        String name = nameOf(doc);
         if ("AdmissionReview".equals(kind)) {
-            addReview(source, doc);
+            addReview(file, document, item, doc);
             return;
         }
+        String apiVersion = doc.path("apiVersion").asText("");
+        String name = nameOf(doc);
         String namespace = doc.path("metadata").path("namespace").asText("");
         namespace = namespace.isEmpty() ? defaultNamespace : namespace;
         if ("Pod".equals(kind)) {
@@ -158,26 +174,32 @@ public final class Manifests {
                 errors.add(new InputError(source, "spec", "is required: a Pod without a spec has no images"));
                 return;
             }
-            targets.add(new Target(source, kind, name, namespace, "(document)", doc));
+            targets.add(new Target(file, document, item, apiVersion, kind, name, namespace, "(document)", false, doc));
             return;
         }
-        String path = TEMPLATE_PATHS.get(kind);
-        if (path == null) {
-            skipped.add(new Skipped(source, kind + "/" + name, "a " + kind + " has no Pod template"));
+        String known = PodTemplates.KNOWN.get(kind);
+        if (known != null) {
+            JsonNode template = PodTemplates.at(doc, known);
+            if (!template.path("spec").isObject()) {
+                errors.add(new InputError(source, known + ".spec", "is required: a " + kind + " without a Pod template has no images"));
+                return;
+            }
+            targets.add(new Target(file, document, item, apiVersion, kind, name, namespace, known, false, template));
             return;
         }
-        JsonNode template = doc;
-        for (String part : path.split("\\.")) {
-            template = template.path(part);
-        }
-        if (!template.path("spec").isObject()) {
-            errors.add(new InputError(source, path + ".spec", "is required: a " + kind + " without a Pod template has no images"));
+        List<String> found = PodTemplates.foundByShape(doc);
+        if (found.isEmpty()) {
+            skipped.add(new Skipped(source, kind + "/" + name, ("AEIOU".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " has no Pod template (none with spec.containers at "
+                    + String.join(" or ", PodTemplates.USUAL_PATHS) + ")"));
             return;
         }
-        targets.add(new Target(source, kind, name, namespace, path, template));
+        for (String path : found) {
+            targets.add(new Target(file, document, item, apiVersion, kind, name, namespace, path, true, PodTemplates.at(doc, path)));
+        }
     }
 
-    private void addReview(String source, JsonNode review) {
+    private void addReview(String file, int document, Integer item, JsonNode review) {
+        String source = source(file, document, item);
         JsonNode request = review.path("request");
         JsonNode object = request.path("object");
         String kind = request.path("kind").path("kind").asText("");
@@ -200,7 +222,8 @@ public final class Manifests {
         if (namespace.isEmpty()) {
             namespace = object.path("metadata").path("namespace").asText("");
         }
-        targets.add(new Target(source, "Pod", nameOf(object), namespace.isEmpty() ? defaultNamespace : namespace, "request.object", object));
+        targets.add(new Target(file, document, item, object.path("apiVersion").asText("v1"), "Pod", nameOf(object),
+                namespace.isEmpty() ? defaultNamespace : namespace, "request.object", false, object));
     }
 
     private static String nameOf(JsonNode doc) {
@@ -211,46 +234,4 @@ public final class Manifests {
         String generateName = doc.path("metadata").path("generateName").asText("");
         return generateName.isEmpty() ? "(unnamed)" : generateName + "*";
     }
-
-    /** Reads the Secret manifests in files and directories (recursively: *.yaml, *.yml, *.json); other kinds are ignored. */
-    static SourceSecretFiles readSecrets(List<String> paths, List<InputError> errors) {
-        Map<String, SourceSecretFiles.SecretDoc> secrets = new java.util.LinkedHashMap<>();
-        for (String p : paths) {
-            Path path = Path.of(p);
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(path)) {
-                try (var walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(yaml|yml|json)$")).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    errors.add(new InputError(p, "(file)", "cannot be read: " + e.getMessage()));
-                }
-            } else if (Files.isRegularFile(path)) {
-                files.add(path);
-            } else {
-                errors.add(new InputError(p, "(file)", "does not exist (--secrets takes a Secret manifest or a directory of them)"));
-            }
-            for (Path f : files) {
-                try (InputStream in = Files.newInputStream(f)) {
-                    forEachDocument(f.toString(), in, errors, new DocumentConsumer() {
-                        @Override
-                        public void accept(String source, JsonNode doc) {
-                            if (doc.path("items").isArray() && doc.path("kind").asText("").endsWith("List")) {
-                                doc.path("items").forEach(item -> accept(source, item));
-                            } else if ("Secret".equals(doc.path("kind").asText(""))) {
-                                String problem = SourceSecretFiles.read(doc, secrets);
-                                if (problem != null) {
-                                    int colon = problem.indexOf(": ");
-                                    errors.add(new InputError(source, problem.substring(0, colon), problem.substring(colon + 2)));
-                                }
-                            }
-                        }
-                    });
-                } catch (IOException e) {
-                    errors.add(new InputError(f.toString(), "(file)", "cannot be read: " + e.getMessage()));
-                }
-            }
-        }
-        return SourceSecretFiles.of(String.join(", ", paths), secrets);
-    }
-
 }

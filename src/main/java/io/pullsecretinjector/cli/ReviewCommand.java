@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.patch.PatchOperation;
-import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.PodFacts;
+import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.PolicyError;
 import io.pullsecretinjector.policy.PolicyParseResult;
 import io.pullsecretinjector.policy.PolicyParser;
+import io.pullsecretinjector.policy.RegistryPattern;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,28 +30,34 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code review}: what the webhook would do to the Pods in some manifests, offline: no server, no
- * cluster. Exit code 0 when every input was evaluated, 1 when the policy or an input is invalid
- * (every error is printed with its path), 2 for a wrong command line.
+ * cluster. Its exit code is one a pipeline can gate on ({@link ExitCodes}).
  */
 @Command(name = "review", sortOptions = false, mixinStandardHelpOptions = true,
         description = {
                 "Shows what the webhook would do to the Pods in MANIFEST files, with no server and no cluster: which credentials apply and why, "
-                        + "which do not and why, the JSON patch and the resulting imagePullSecrets.",
-                "Reads Pods, the Pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs, Lists, and AdmissionReviews; "
-                        + "YAML files may hold many documents.",
-                "Exit code: 0 when every input was evaluated, 1 when the policy or an input is invalid, 2 for a wrong command line."},
+                        + "which do not and why, the JSON patch, the resulting imagePullSecrets, and the images no credential covers.",
+                "Reads Pods, the Pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs "
+                        + "and PodTemplates, a Pod template at spec.template or spec.jobTemplate.spec.template of any other object "
+                        + "(custom resources such as Argo Rollouts), Lists, and AdmissionReviews; YAML files may hold many documents."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_INVALID, ExitCodes.HELP_USAGE, ExitCodes.HELP_MISSING, ExitCodes.HELP_SKIPPED},
         footer = {"", "Examples:",
                 "  review --policy examples/policy.yaml --secrets examples/embedded-api examples/workloads.yaml",
+                "  helm template my-release my-chart | review --policy policy.yaml --secrets secrets/ --fail-on-missing -o json -",
+                "  review --policy policy.yaml --fail-on-missing --public-registry docker.io k8s/",
                 "  review --check-policy my-policy.yaml",
-                "  helm template my-release my-chart | review --images -"})
+                "  helm template my-release my-chart | review --images -",
+                "",
+                "The JSON and YAML report (apiVersion pullsecret-injector.io/v1, kind ReviewReport) is described in docs/review.md."})
 public final class ReviewCommand implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The output formats. */
+    /** The output formats; json and yaml print the same document. */
     enum Format {
         text,
-        json
+        json,
+        yaml
     }
 
     @Spec
@@ -65,7 +71,7 @@ public final class ReviewCommand implements Callable<Integer> {
 
     @Option(names = "--images", description = {
             "Only list the images the MANIFEST files would run (containers, init and ephemeral containers of Pods and Pod templates), "
-                    + "normalised, one per line (or JSON with -o json): what to mirror for an air-gapped cluster. No policy needed."})
+                    + "normalised, one per line (or JSON or YAML with -o json, -o yaml): what to mirror for an air-gapped cluster. No policy needed."})
     boolean images;
 
     @Option(names = "--secrets", paramLabel = "DIR_OR_FILE", description = {
@@ -81,10 +87,25 @@ public final class ReviewCommand implements Callable<Integer> {
             description = "The injector's own namespace, always excluded (default: ${DEFAULT-VALUE}).")
     String injectorNamespace;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, json or yaml (default: ${DEFAULT-VALUE}); json and yaml print one versioned ReviewReport document.")
     Format output;
 
-    @Parameters(paramLabel = "MANIFEST", arity = "0..*", description = "Manifest files (YAML or JSON); - reads standard input.")
+    @Option(names = "--fail-on-missing", description = {
+            "Exit with code 3 when an image of a reviewed Pod comes from a registry that no credential covers, "
+                    + "or when a credential that applies has its source Secret missing from --secrets."})
+    boolean failOnMissing;
+
+    @Option(names = "--fail-on-skip", description = "Exit with code 4 when a Pod is skipped because the policy excludes its namespace.")
+    boolean failOnSkip;
+
+    @Option(names = "--public-registry", paramLabel = "REGISTRY", description = {
+            "A registry whose images need no credential (written as in the policy's registries: a host glob, optionally with a path: "
+                    + "docker.io/library, *.gcr.io). Its images count as covered for --fail-on-missing. Repeatable."})
+    List<String> publicRegistries = new ArrayList<>();
+
+    @Parameters(paramLabel = "MANIFEST", arity = "0..*",
+            description = "Manifest files (YAML or JSON) or directories of them (read recursively: *.yaml, *.yml, *.json); - reads standard input.")
     List<String> manifests = new ArrayList<>();
 
     /** Standard input for {@code -}; tests replace it. */
@@ -114,66 +135,50 @@ public final class ReviewCommand implements Callable<Integer> {
         }
         PolicyParseResult parsed = parsePolicy(policy);
         if (!parsed.valid()) {
-            report(out, err, parsed.errors(), List.of(), List.of(), List.of());
-            return 1;
+            report(out, err, parsed.errors(), List.of(), List.of(), List.of(), ExitCodes.INVALID);
+            return ExitCodes.INVALID;
         }
         List<Manifests.InputError> errors = new ArrayList<>();
-        SourceSecretFiles sources = secrets.isEmpty() ? SourceSecretFiles.none() : Manifests.readSecrets(secrets, errors);
+        SourceSecretFiles sources = secrets.isEmpty() ? SourceSecretFiles.none() : SourceSecretFiles.readAll(secrets, errors);
         Manifests read = new Manifests(namespace);
         InputStream stdin = stdinOverride != null ? stdinOverride : System.in;
         manifests.forEach(m -> read.read(m, stdin));
         errors.addAll(read.errors());
         OfflineReview reviewer = new OfflineReview(parsed.policy(), injectorNamespace, sources);
+        PolicyEvaluator namespaces = new PolicyEvaluator(injectorNamespace);
+        List<RegistryPattern> publicPatterns = publicRegistries.stream().map(RegistryPattern::parse).toList();
         List<Reviewed> reviewed = new ArrayList<>();
         for (Manifests.Target t : read.targets()) {
-            reviewed.add(new Reviewed(t, reviewer.review(t.namespace(), PodFacts.fromJson(t.pod()))));
+            PodFacts pod = PodFacts.fromJson(t.pod());
+            OfflineReview.Result result = reviewer.review(t.namespace(), pod);
+            boolean namespaceSkip = result.decision().isSkipped() && Assessment.skippedForNamespace(namespaces, parsed.policy(), t.namespace(), pod);
+            reviewed.add(new Reviewed(t, result, Assessment.of(t.namespace(), pod, result, sources, namespaceSkip, publicPatterns)));
         }
-        report(out, err, List.of(), reviewed, read.skipped(), errors);
-        return errors.isEmpty() ? 0 : 1;
+        int code = ExitCodes.of(!errors.isEmpty(), failOnMissing, failOnSkip, reviewed.stream().map(Reviewed::assessment).toList());
+        report(out, err, List.of(), reviewed, read.skipped(), errors, code);
+        return code;
     }
 
-    /** One target and its result. */
-    record Reviewed(Manifests.Target target, OfflineReview.Result result) {
+    /** One target, the webhook's answer for it, and what a pipeline gates on. */
+    record Reviewed(Manifests.Target target, OfflineReview.Result result, Assessment assessment) {
     }
 
     private Integer listImages(PrintWriter out, PrintWriter err) {
         Manifests read = new Manifests(namespace);
         InputStream stdin = stdinOverride != null ? stdinOverride : System.in;
         manifests.forEach(m -> read.read(m, stdin));
-        ImageInventory inventory = new ImageInventory(Integer.MAX_VALUE, () -> 0L);
-        for (Manifests.Target t : read.targets()) {
-            inventory.record(t.namespace(), PodFacts.fromJson(t.pod()).images());
-        }
-        if (output == Format.json) {
-            ArrayNode list = JSON.createArrayNode();
-            for (ImageInventory.Entry e : inventory.entries()) {
-                ObjectNode o = list.addObject().put("image", e.image()).put("registry", e.registry()).put("count", e.count());
-                e.references().forEach(o.putArray("references")::add);
-                e.namespaces().forEach(o.putArray("namespaces")::add);
-            }
-            ObjectNode root = JSON.createObjectNode();
-            root.set("images", list);
-            ArrayNode errs = root.putArray("errors");
-            read.errors().forEach(e -> errs.addObject().put("source", e.source()).put("path", e.path()).put("message", e.message()));
-            out.println(root.toPrettyString());
-        } else {
-            inventory.entries().forEach(e -> out.println(e.image()));
-            read.errors().forEach(err::println);
-        }
-        out.flush();
-        err.flush();
-        return read.errors().isEmpty() ? 0 : 1;
+        return ImageList.print(read, output, out, err);
     }
 
     private Integer checkPolicy(PrintWriter out, PrintWriter err) {
         PolicyParseResult parsed = parsePolicy(checkPolicy);
-        if (output == Format.json) {
+        if (output != Format.text) {
             ObjectNode o = JSON.createObjectNode().put("policy", checkPolicy.toString()).put("valid", parsed.valid());
             if (parsed.valid()) {
                 o.put("registryCredentials", parsed.policy().registryCredentials().size());
             }
-            o.set("errors", policyErrors(parsed.errors()));
-            out.println(o.toPrettyString());
+            o.set("errors", JsonReport.policyErrors(parsed.errors()));
+            JsonReport.print(out, output, o);
         } else if (parsed.valid()) {
             out.printf("%s: valid (%d registry credentials)%n", checkPolicy, parsed.policy().registryCredentials().size());
         } else {
@@ -196,68 +201,33 @@ public final class ReviewCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter out, PrintWriter err, List<PolicyError> policyErrors, List<Reviewed> reviewed,
-                        List<Manifests.Skipped> skipped, List<Manifests.InputError> errors) {
-        if (output == Format.json) {
-            out.println(toJson(policyErrors, reviewed, skipped, errors).toPrettyString());
-        } else {
+                        List<Manifests.Skipped> skipped, List<Manifests.InputError> errors, int code) {
+        if (output == Format.text) {
             if (policyErrors.isEmpty()) {
                 TextReport.print(out, reviewed, skipped);
             }
-            policyErrors.forEach(e -> err.printf("%s: %s%n", policy, e));
-            if (!policyErrors.isEmpty()) {
-                err.printf("%s: invalid (%d errors); nothing was reviewed%n", policy, policyErrors.size());
-            }
-            errors.forEach(e -> err.println(e));
-            if (!errors.isEmpty()) {
-                err.printf("%d invalid input(s)%n", errors.size());
-            }
+        } else {
+            JsonReport.print(out, output, JsonReport.of(policy.toString(), policyErrors, reviewed, skipped, errors, code));
+        }
+        policyErrors.forEach(e -> err.printf("%s: %s%n", policy, e));
+        if (!policyErrors.isEmpty()) {
+            err.printf("%s: invalid (%d errors); nothing was reviewed%n", policy, policyErrors.size());
+        }
+        errors.forEach(e -> err.println(e));
+        if (!errors.isEmpty()) {
+            err.printf("%d invalid input(s)%n", errors.size());
+        }
+        List<Assessment> assessments = reviewed.stream().map(Reviewed::assessment).toList();
+        if (failOnMissing && ExitCodes.missing(assessments) > 0) {
+            err.printf("--fail-on-missing: %d problem(s): images no credential covers, or credentials whose source Secret is missing%s%n",
+                    ExitCodes.missing(assessments), code == ExitCodes.MISSING ? " (exit code 3)" : "");
+        }
+        if (failOnSkip && ExitCodes.namespaceSkips(assessments) > 0) {
+            err.printf("--fail-on-skip: %d Pod(s) skipped because the policy excludes their namespace%s%n",
+                    ExitCodes.namespaceSkips(assessments), code == ExitCodes.SKIPPED ? " (exit code 4)" : "");
         }
         out.flush();
         err.flush();
-    }
-
-    private ObjectNode toJson(List<PolicyError> policyErrors, List<Reviewed> reviewed, List<Manifests.Skipped> skipped,
-                              List<Manifests.InputError> errors) {
-        ObjectNode root = JSON.createObjectNode().put("policy", policy.toString());
-        root.set("policyErrors", policyErrors(policyErrors));
-        ArrayNode reviews = root.putArray("reviews");
-        for (Reviewed r : reviewed) {
-            Manifests.Target t = r.target();
-            OfflineReview.Result res = r.result();
-            ObjectNode o = reviews.addObject().put("source", t.source()).put("kind", t.kind()).put("name", t.name())
-                    .put("namespace", t.namespace()).put("podPath", t.podPath());
-            Decision d = res.decision();
-            o.put("skipped", d.skipReason());
-            ArrayNode rewrites = o.putArray("rewrites");
-            d.rewrites().forEach(rw -> rewrites.addObject().put("container", rw.container().container())
-                    .put("from", rw.container().image()).put("to", rw.image()).put("policyPath", rw.rule().path()));
-            ArrayNode applied = o.putArray("applied");
-            d.applied().stream().filter(m -> res.sourceMissing().stream().noneMatch(x -> x.credential() == m.credential())).forEach(m -> applied.addObject()
-                    .put("credential", m.credential().targetSecretName()).put("source", m.credential().source())
-                    .put("policyPath", m.credential().path()).put("image", m.image()).put("registry", m.registry().text()));
-            ArrayNode notApplied = o.putArray("notApplied");
-            List<Decision.Miss> misses = new ArrayList<>(d.notApplied());
-            misses.addAll(res.sourceMissing());
-            misses.forEach(m -> notApplied.addObject().put("credential", m.credential().targetSecretName())
-                    .put("source", m.credential().source()).put("policyPath", m.credential().path())
-                    .put("reason", m.reason()).put("warning", m.warn()));
-            o.set("patch", patchJson(res.patch()));
-            ArrayNode names = o.putArray("imagePullSecrets");
-            res.imagePullSecrets().forEach(names::add);
-            ArrayNode warnings = o.putArray("warnings");
-            res.warnings().forEach(warnings::add);
-        }
-        ArrayNode notReviewed = root.putArray("notReviewed");
-        skipped.forEach(s -> notReviewed.addObject().put("source", s.source()).put("object", s.what()).put("reason", s.reason()));
-        ArrayNode errs = root.putArray("errors");
-        errors.forEach(e -> errs.addObject().put("source", e.source()).put("path", e.path()).put("message", e.message()));
-        return root;
-    }
-
-    private static ArrayNode policyErrors(List<PolicyError> errors) {
-        ArrayNode a = JSON.createArrayNode();
-        errors.forEach(e -> a.addObject().put("path", e.path()).put("message", e.message()));
-        return a;
     }
 
     /** The operations as the RFC 6902 document the webhook sends (base64-decoded). */

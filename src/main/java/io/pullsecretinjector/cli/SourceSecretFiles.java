@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pullsecretinjector.policy.DockerConfig;
 import io.pullsecretinjector.policy.RegistryCredential;
 import io.pullsecretinjector.policy.SourceRegistries;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +47,40 @@ public final class SourceSecretFiles implements SourceRegistries {
     /** The Secrets found in {@code origin} (for messages), keyed {@code namespace/name}. */
     static SourceSecretFiles of(String origin, Map<String, SecretDoc> secrets) {
         return new SourceSecretFiles(true, origin, new LinkedHashMap<>(secrets));
+    }
+
+    /** Reads the Secret manifests in files and directories (recursively: *.yaml, *.yml, *.json); other kinds are ignored. */
+    static SourceSecretFiles readAll(List<String> paths, List<Manifests.InputError> errors) {
+        Map<String, SecretDoc> secrets = new LinkedHashMap<>();
+        for (String p : paths) {
+            ManifestFiles.Expanded expanded = "-".equals(p)
+                    ? new ManifestFiles.Expanded(List.of(), "standard input is for MANIFEST only; give --secrets a Secret manifest or a directory of them")
+                    : ManifestFiles.expand(p, "--secrets takes a Secret manifest or a directory of them");
+            if (expanded.problem() != null) {
+                errors.add(new Manifests.InputError(p, "(file)", expanded.problem()));
+            }
+            for (String f : expanded.files()) {
+                try (InputStream in = Files.newInputStream(Path.of(f))) {
+                    Manifests.forEachDocument(f, in, errors, new Manifests.DocumentConsumer() {
+                        @Override
+                        public void accept(int document, JsonNode doc) {
+                            if (doc.path("items").isArray() && doc.path("kind").asText("").endsWith("List")) {
+                                doc.path("items").forEach(item -> accept(document, item));
+                            } else if ("Secret".equals(doc.path("kind").asText(""))) {
+                                String problem = read(doc, secrets);
+                                if (problem != null) {
+                                    int colon = problem.indexOf(": ");
+                                    errors.add(new Manifests.InputError(f + "#" + document, problem.substring(0, colon), problem.substring(colon + 2)));
+                                }
+                            }
+                        }
+                    });
+                } catch (IOException e) {
+                    errors.add(new Manifests.InputError(f, "(file)", "cannot be read: " + e.getMessage()));
+                }
+            }
+        }
+        return of(String.join(", ", paths), secrets);
     }
 
     /** Reads a Secret manifest; returns an error message, or null and puts it into {@code into}. */

@@ -15,8 +15,7 @@ final class TextReport {
         for (ReviewCommand.Reviewed r : reviewed) {
             Manifests.Target t = r.target();
             OfflineReview.Result res = r.result();
-            String where = t.podPath().equals("(document)") || t.podPath().equals("request.object") ? ""
-                    : ", Pod template " + t.podPath() + " (every Pod it creates)";
+            String where = where(t);
             out.printf("%s %s/%s%s  [%s]%n", t.kind(), t.namespace(), t.name(), where, t.source());
             Decision d = res.decision();
             if (d.isSkipped()) {
@@ -43,6 +42,14 @@ final class TextReport {
                     line(out, "skipped", "the policy has no registry credentials");
                 }
             }
+            for (Assessment.ImageCoverage i : r.assessment().images()) {
+                if (i.coverage() == Assessment.Coverage.uncovered) {
+                    line(out, "uncovered", i.pulled() + " (" + i.container().container() + "): no credential of the policy covers registry " + i.registry());
+                } else if (i.coverage() == Assessment.Coverage.podSecrets) {
+                    line(out, "pod secret", i.pulled() + " (" + i.container().container() + "): no credential of the policy covers registry " + i.registry()
+                            + "; left to the Pod's own imagePullSecrets " + String.join(", ", i.coveredBy()) + ", which review cannot see into");
+                }
+            }
             line(out, "patch", res.patch().isEmpty() ? "none" : ReviewCommand.patchJson(res.patch()).toString());
             line(out, "result", "imagePullSecrets: " + (res.imagePullSecrets().isEmpty() ? "(none)" : String.join(", ", res.imagePullSecrets()))
                     + (res.added().isEmpty() ? "" : "  (added " + String.join(", ", res.added()) + ")"));
@@ -59,8 +66,24 @@ final class TextReport {
             line(out, "not reviewed", s.reason());
             out.println();
         }
-        out.printf("%d Pod(s) reviewed: %d patched, %d unchanged%s%n", reviewed.size(), patched, reviewed.size() - patched,
-                skipped.isEmpty() ? "" : "; " + skipped.size() + " document(s) not reviewed");
+        long uncovered = reviewed.stream().flatMap(r -> r.assessment().images().stream()).filter(i -> i.coverage() == Assessment.Coverage.uncovered).count();
+        out.printf("%d Pod(s) reviewed: %d patched, %d unchanged%s%s%n", reviewed.size(), patched, reviewed.size() - patched,
+                skipped.isEmpty() ? "" : "; " + skipped.size() + " document(s) not reviewed",
+                uncovered == 0 ? "" : "; " + uncovered + " image(s) no credential covers");
+    }
+
+    /** Where the Pod is in its manifest, for the heading: nothing for a Pod, else the template's path and why it is there. */
+    private static String where(Manifests.Target t) {
+        if (t.podPath().equals("(document)") || t.podPath().equals("request.object")) {
+            return "";
+        }
+        if (t.foundByShape()) {
+            return ", Pod template " + t.podPath() + " (found at this usual path of a Pod template: every Pod a " + t.kind() + " creates from it)";
+        }
+        if ("PodTemplate".equals(t.kind())) {
+            return ", Pod template " + t.podPath() + " (every Pod made from it)";
+        }
+        return ", Pod template " + t.podPath() + " (every Pod it creates)";
     }
 
     private static void line(PrintWriter out, String label, String text) {
