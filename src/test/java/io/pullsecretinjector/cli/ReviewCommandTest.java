@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReviewCommandTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     static final String POLICY = "examples/policy.yaml";
     static final String SECRETS = "examples/embedded-api";
 
