@@ -189,8 +189,9 @@ public final class Manifests {
         }
         List<String> found = PodTemplates.foundByShape(doc);
         if (found.isEmpty()) {
-            skipped.add(new Skipped(source, kind + "/" + name, ("AEIOU".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " has no Pod template (none with spec.containers at "
-                    + String.join(" or ", PodTemplates.USUAL_PATHS) + ")"));
+            String near = PodTemplates.USUAL_PATHS.stream().filter(p -> PodTemplates.at(doc, p).isObject()).findFirst()
+                    .map(p -> " (its " + p + " has no spec.containers)").orElse("");
+            skipped.add(new Skipped(source, kind + "/" + name, ("AEIOU".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " has no Pod template" + near));
             return;
         }
         for (String path : found) {

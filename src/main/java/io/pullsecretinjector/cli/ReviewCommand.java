@@ -217,17 +217,27 @@ public final class ReviewCommand implements Callable<Integer> {
         if (!errors.isEmpty()) {
             err.printf("%d invalid input(s)%n", errors.size());
         }
+        if (failOnMissing) {
+            reviewed.forEach(r -> r.assessment().missing().forEach(m -> err.printf("%s: %s: %s%n", r.target().source(), what(r.target()), m.message())));
+        }
+        if (failOnSkip) {
+            reviewed.stream().filter(r -> r.assessment().skipCause() == Assessment.SkipCause.namespace)
+                    .forEach(r -> err.printf("%s: %s: skipped: %s%n", r.target().source(), what(r.target()), r.result().decision().skipReason()));
+        }
         List<Assessment> assessments = reviewed.stream().map(Reviewed::assessment).toList();
         if (failOnMissing && ExitCodes.missing(assessments) > 0) {
-            err.printf("--fail-on-missing: %d problem(s): images no credential covers, or credentials whose source Secret is missing%s%n",
-                    ExitCodes.missing(assessments), code == ExitCodes.MISSING ? " (exit code 3)" : "");
+            err.printf("--fail-on-missing: %d problem(s)%s%n", ExitCodes.missing(assessments), code == ExitCodes.MISSING ? "; exit code 3" : "");
         }
         if (failOnSkip && ExitCodes.namespaceSkips(assessments) > 0) {
             err.printf("--fail-on-skip: %d Pod(s) skipped because the policy excludes their namespace%s%n",
-                    ExitCodes.namespaceSkips(assessments), code == ExitCodes.SKIPPED ? " (exit code 4)" : "");
+                    ExitCodes.namespaceSkips(assessments), code == ExitCodes.SKIPPED ? "; exit code 4" : "");
         }
         out.flush();
         err.flush();
+    }
+
+    private static String what(Manifests.Target t) {
+        return t.kind() + " " + t.namespace() + "/" + t.name() + (t.podPath().equals("(document)") || t.podPath().equals("request.object") ? "" : " " + t.podPath());
     }
 
     /** The operations as the RFC 6902 document the webhook sends (base64-decoded). */

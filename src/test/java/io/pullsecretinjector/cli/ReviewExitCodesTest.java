@@ -42,8 +42,8 @@ class ReviewExitCodesTest {
     static Stream<Arguments> codes() {
         return Stream.of(
                 Arguments.of("every image covered exits 0, even with both checks", COVERED, List.of("--fail-on-missing", "--fail-on-skip"), 0, ""),
-                Arguments.of("an image no credential covers exits 3 with --fail-on-missing", UNCOVERED, List.of("--fail-on-missing"), 3,
-                        "--fail-on-missing: 1 problem(s)"),
+                Arguments.of("an image no credential covers exits 3 with --fail-on-missing, each problem on stderr with its source", UNCOVERED,
+                        List.of("--fail-on-missing"), 3, "(stdin)#1: Pod team-a/p: image quay.io/prometheus/prometheus:v2.53.0 (container app) comes from quay.io"),
                 Arguments.of("an image no credential covers exits 0 without --fail-on-missing", UNCOVERED, List.of(), 0, ""),
                 Arguments.of("an image from a --public-registry needs no credential", UNCOVERED,
                         List.of("--fail-on-missing", "--public-registry", "quay.io"), 0, ""),
@@ -52,14 +52,16 @@ class ReviewExitCodesTest {
                 Arguments.of("a credential that applies with its source Secret missing exits 3 with --fail-on-missing", SOURCE_MISSING,
                         List.of("--fail-on-missing"), 3, "--fail-on-missing: 1 problem(s)"),
                 Arguments.of("an image left to the Pod's own pull secret is not missing", OWN_SECRET, List.of("--fail-on-missing"), 0, ""),
-                Arguments.of("a Pod in an excluded namespace exits 4 with --fail-on-skip", EXCLUDED, List.of("--fail-on-skip"), 4,
-                        "--fail-on-skip: 1 Pod(s) skipped because the policy excludes their namespace (exit code 4)"),
+                Arguments.of("a Pod in an excluded namespace exits 4 with --fail-on-skip, and says why", EXCLUDED, List.of("--fail-on-skip"), 4,
+                        "(stdin)#1: Pod kube-system/p: skipped: namespace kube-system is excluded by excludeNamespaces \"kube-system\""),
+                Arguments.of("--fail-on-skip counts the skipped Pods", EXCLUDED, List.of("--fail-on-skip"), 4,
+                        "--fail-on-skip: 1 Pod(s) skipped because the policy excludes their namespace; exit code 4"),
                 Arguments.of("a Pod in an excluded namespace is no missing credential", EXCLUDED, List.of("--fail-on-missing"), 0, ""),
                 Arguments.of("a Pod that opts out is never a skip failure", OPTED_OUT, List.of("--fail-on-skip", "--fail-on-missing"), 0, ""),
                 Arguments.of("a Pod that opts out in an excluded namespace is still skipped for its namespace", OPTED_OUT_EXCLUDED,
                         List.of("--fail-on-skip"), 4, "--fail-on-skip"),
                 Arguments.of("a missing credential wins over a skip: 3", docs(UNCOVERED, EXCLUDED), List.of("--fail-on-missing", "--fail-on-skip"), 3,
-                        "(exit code 3)"),
+                        "--fail-on-missing: 1 problem(s); exit code 3"),
                 Arguments.of("invalid input wins over both checks: 1, and the valid documents are still reviewed", docs(UNCOVERED, EXCLUDED, BROKEN),
                         List.of("--fail-on-missing", "--fail-on-skip"), 1, "(stdin)#3: (document): is not valid YAML or JSON"));
     }

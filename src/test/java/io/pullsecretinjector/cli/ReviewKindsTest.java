@@ -118,7 +118,7 @@ class ReviewKindsTest {
                 Arguments.of("a spec.template without spec.containers is not a Pod template",
                         "apiVersion: apiextensions.crossplane.io/v1\nkind: Composition\nmetadata: {name: bucket}\n"
                                 + "spec:\n  template:\n    metadata: {name: x}\n    spec: {size: small}\n",
-                        "Composition/bucket", "a Composition has no Pod template (none with spec.containers at spec.template or spec.jobTemplate.spec.template)"),
+                        "Composition/bucket", "a Composition has no Pod template (its spec.template has no spec.containers)"),
                 Arguments.of("a Service is not reviewed",
                         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n",
                         "Service/web", "a Service has no Pod template"));
