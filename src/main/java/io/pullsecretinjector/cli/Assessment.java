@@ -142,6 +142,9 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
         List<String> ownSecrets = pod.imagePullSecrets().stream().filter(n -> !n.isEmpty() && !managed.contains(n)).toList();
         Map<PodFacts.ContainerImage, String> moved = new HashMap<>();
         d.rewrites().forEach(r -> moved.put(r.container(), r.image()));
+        List<String> unknown = credentials.stream().filter(o -> o.outcome() == Outcome.unknown).map(o -> o.credential().targetSecretName()).toList();
+        String unknownHint = unknown.isEmpty() ? "" : " (or it may be covered by " + String.join(", ", unknown)
+                + ", whose registries come from a source Secret review was not given or cannot read: pass --secrets)";
         List<ImageCoverage> images = new ArrayList<>();
         for (PodFacts.ContainerImage c : pod.images()) {
             String pulled = moved.getOrDefault(c, c.image());
@@ -161,7 +164,7 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
             if (coverage == Coverage.uncovered && absentSources.stream().noneMatch(p -> p.matches(ref))) {
                 missing.add(new Missing("uncoveredImage", pulled, null, "image " + pulled + " (container " + c.container() + ") comes from "
                         + ref.registry() + ", which no credential of the policy covers in namespace " + namespace
-                        + "; add a registryCredentials entry for it, or pass --public-registry " + ref.registry() + " if it needs none"));
+                        + "; add a registryCredentials entry for it, or pass --public-registry " + ref.registry() + " if it needs none" + unknownHint));
             }
         }
         return new Assessment(null, List.copyOf(credentials), List.copyOf(images), List.copyOf(missing));

@@ -112,6 +112,18 @@ class ReviewExitCodesTest {
     }
 
     @Test
+    void withoutSecretsAnImageACredentialMightCoverSaysToPassThem() throws Exception {
+        ReviewCommandTest.Run r = ReviewCommandTest.runWithStdin(pod("team-a", "nginx:1.27", ""), "review", "--policy", POLICY,
+                "--fail-on-missing", "-o", "json", "-");
+
+        assertThat(r.code()).isEqualTo(3);
+        JsonNode review = ReviewCommandTest.JSON.readTree(r.out()).path("reviews").get(0);
+        assertThat(review.path("credentials").get(1).path("outcome").asText()).isEqualTo("unknown");
+        assertThat(review.path("missing").get(0).path("message").asText())
+                .endsWith("(or it may be covered by dockerhub, whose registries come from a source Secret review was not given or cannot read: pass --secrets)");
+    }
+
+    @Test
     void aWrongCommandLineExitsTwo() {
         ReviewCommandTest.Run r = ReviewCommandTest.runWithStdin(COVERED, "review", "--policy", POLICY, "--fail-on-missing", "-o", "xml", "-");
 
