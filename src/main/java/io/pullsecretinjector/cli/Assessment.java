@@ -30,6 +30,8 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
     enum SkipCause {
         /** its namespace is excluded, not included, or the injector's own: what {@code --fail-on-skip} fails on */
         namespace,
+        /** it is a mirror Pod (annotation {@code kubernetes.io/config.mirror}), which may reference no Secret */
+        mirrorPod,
         /** it has the annotation {@code pullsecret-injector.io/inject: "false"}: a choice, never a failure */
         optOut
     }
@@ -112,7 +114,9 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
             for (PodFacts.ContainerImage c : pod.images()) {
                 images.add(new ImageCoverage(c, c.image(), ImageReference.parse(c.image()).registry(), List.of(), Coverage.notEvaluated));
             }
-            return new Assessment(namespaceSkip ? SkipCause.namespace : SkipCause.optOut, List.of(), images, List.of());
+            // the evaluator's order: namespace, then mirror Pod, then the opt-out annotation
+            SkipCause cause = namespaceSkip ? SkipCause.namespace : pod.mirror() ? SkipCause.mirrorPod : SkipCause.optOut;
+            return new Assessment(cause, List.of(), images, List.of());
         }
         List<CredentialOutcome> credentials = new ArrayList<>();
         List<Missing> missing = new ArrayList<>();
@@ -171,14 +175,11 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
     }
 
     /**
-     * True when a skipped Pod is skipped because of its namespace: the evaluator looks at the
-     * namespace before the opt-out annotation, so a Pod that did not opt out was skipped for its
-     * namespace, and one that did is asked about again without its annotations.
+     * True when a skipped Pod is skipped because of its namespace: the evaluator is asked again
+     * about a Pod without annotations, which only its namespace can make it skip. Asking it, not
+     * reading its sentence, keeps the question of which namespaces are served in one place.
      */
     static boolean skippedForNamespace(PolicyEvaluator evaluator, InjectionPolicy policy, String namespace, PodFacts pod) {
-        if (!pod.optedOut()) {
-            return true;
-        }
         PodFacts bare = new PodFacts(pod.name(), pod.generateName(), Map.of(), List.of(), List.of(), pod.kind(), pod.namespace());
         return evaluator.evaluate(policy, namespace, bare, c -> SourceRegistries.Lookup.unavailable("not needed")).isSkipped();
     }

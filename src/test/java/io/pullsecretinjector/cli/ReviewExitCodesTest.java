@@ -32,6 +32,7 @@ class ReviewExitCodesTest {
     static final String EXCLUDED = pod("kube-system", "registry.example.com/ops/debug:1", "");
     static final String OPTED_OUT = pod("team-a", "quay.io/x/y:1", "  annotations:\n    pullsecret-injector.io/inject: \"false\"\n");
     static final String OPTED_OUT_EXCLUDED = pod("kube-system", "quay.io/x/y:1", "  annotations:\n    pullsecret-injector.io/inject: \"false\"\n");
+    static final String MIRROR = pod("team-a", "quay.io/x/y:1", "  annotations:\n    kubernetes.io/config.mirror: 3f2a9c\n");
     static final String OWN_SECRET = pod("team-a", "gcr.io/acme/app:1", "").replace("spec:\n", "spec:\n  imagePullSecrets: [{name: gcr-readonly}]\n");
     static final String BROKEN = "kind: Pod\nmetadata: [unclosed\n";
 
@@ -58,6 +59,7 @@ class ReviewExitCodesTest {
                         "--fail-on-skip: 1 Pod(s) skipped because the policy excludes their namespace; exit code 4"),
                 Arguments.of("a Pod in an excluded namespace is no missing credential", EXCLUDED, List.of("--fail-on-missing"), 0, ""),
                 Arguments.of("a Pod that opts out is never a skip failure", OPTED_OUT, List.of("--fail-on-skip", "--fail-on-missing"), 0, ""),
+                Arguments.of("a mirror Pod is never a skip failure nor a missing credential", MIRROR, List.of("--fail-on-skip", "--fail-on-missing"), 0, ""),
                 Arguments.of("a Pod that opts out in an excluded namespace is still skipped for its namespace", OPTED_OUT_EXCLUDED,
                         List.of("--fail-on-skip"), 4, "--fail-on-skip"),
                 Arguments.of("a missing credential wins over a skip: 3", docs(UNCOVERED, EXCLUDED), List.of("--fail-on-missing", "--fail-on-skip"), 3,
@@ -109,6 +111,17 @@ class ReviewExitCodesTest {
         assertThat(absent.get(0).path("credential").asText()).isEqualTo("missing-copy");
         assertThat(absent.get(0).path("message").asText()).contains("source secret registry-creds/not-created-yet does not exist",
                 "create it (kubectl create secret docker-registry not-created-yet -n registry-creds ...)");
+    }
+
+    @Test
+    void eachSkipSaysItsCause() throws Exception {
+        ReviewCommandTest.Run r = ReviewCommandTest.runWithStdin(docs(EXCLUDED, MIRROR, OPTED_OUT, COVERED), "review", "--policy", POLICY,
+                "--secrets", SECRETS, "-o", "json", "-");
+
+        JsonNode reviews = ReviewCommandTest.JSON.readTree(r.out()).path("reviews");
+        assertThat(reviews).extracting(n -> n.path("skipCause").isNull() ? "(evaluated)" : n.path("skipCause").asText())
+                .containsExactly("namespace", "mirrorPod", "optOut", "(evaluated)");
+        assertThat(reviews.get(1).path("images").get(0).path("coverage").asText()).isEqualTo("notEvaluated");
     }
 
     @Test
