@@ -60,6 +60,19 @@ class ReviewImagesTest {
     }
 
     @Test
+    void yamlIsTheSameDocumentAsJsonForTheImagesAndForAPolicyCheck() throws Exception {
+        ReviewCommandTest.Run json = ReviewCommandTest.run("review", "--images", "-o", "json", "examples/workloads.yaml");
+        ReviewCommandTest.Run yaml = ReviewCommandTest.run("review", "--images", "-o", "yaml", "examples/workloads.yaml");
+        ReviewCommandTest.Run checkJson = ReviewCommandTest.run("review", "--check-policy", "examples/policy.yaml", "-o", "json");
+        ReviewCommandTest.Run checkYaml = ReviewCommandTest.run("review", "--check-policy", "examples/policy.yaml", "-o", "yaml");
+
+        assertThat(yaml.code()).isZero();
+        assertThat(ReviewCommandTest.YAML.readTree(yaml.out())).isEqualTo(ReviewCommandTest.JSON.readTree(json.out()));
+        assertThat(ReviewCommandTest.YAML.readTree(yaml.out()).path("images")).hasSize(7);
+        assertThat(ReviewCommandTest.YAML.readTree(checkYaml.out())).isEqualTo(ReviewCommandTest.JSON.readTree(checkJson.out()));
+    }
+
+    @Test
     void imagesWithoutAManifestIsAUsageError() {
         assertThat(ReviewCommandTest.run("review", "--images").code()).isEqualTo(2);
     }
