@@ -5,23 +5,18 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pullsecretinjector.patch.PatchDocument;
 import io.pullsecretinjector.patch.PatchOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one place AdmissionReview answers are built and written. Every answer takes the request uid
  * first; {@code patchType} is set only when there is a patch. Answers are written straight to
- * bytes with a streaming generator into a {@link ByteArrayBuilder}: building a tree first, then
- * serialising it, took 1.2 µs and 2.9 KB per review; a generator over a
- * {@code ByteArrayOutputStream} took 2.2 µs and 18 KB; this way takes 0.9 µs and 2.4 KB (JMH,
- * issue 6), and under load every KB allocated per review costs the event loop more than it does
- * in isolation. Field names are encoded once, and patch values are written without an
- * {@code ObjectMapper} (decision + patch + answer in JMH: 1.07 µs before, 0.93 µs after).
+ * bytes with a streaming generator, field names encoded once: this runs on the event loop for
+ * every review, where each allocation counts (bench/ has the measurements).
  */
 public final class AdmissionResponses {
 
@@ -41,9 +36,6 @@ public final class AdmissionResponses {
     private static final SerializableString PATCH_TYPE = new SerializedString("patchType");
     private static final SerializableString JSON_PATCH = new SerializedString("JSONPatch");
     private static final SerializableString PATCH = new SerializedString("patch");
-    private static final SerializableString OP = new SerializedString("op");
-    private static final SerializableString PATH = new SerializedString("path");
-    private static final SerializableString VALUE = new SerializedString("value");
 
     private AdmissionResponses() {
     }
@@ -73,7 +65,7 @@ public final class AdmissionResponses {
         try {
             // the patch is written before the answer's generator opens: of two generators open at once
             // on one thread only one reuses the thread's recycled 8 KB buffer, the other allocates anew
-            byte[] patch = response.patch().isEmpty() ? null : patch(response.patch());
+            byte[] patch = response.patch().isEmpty() ? null : PatchDocument.bytes(response.patch());
             ByteArrayBuilder out = new ByteArrayBuilder(512);
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 g.writeStartObject();
@@ -119,60 +111,6 @@ public final class AdmissionResponses {
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-    }
-
-    /** The JSON Patch document of {@code ops}. */
-    static byte[] patch(List<PatchOperation> ops) throws IOException {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartArray();
-            for (PatchOperation op : ops) {
-                g.writeStartObject();
-                g.writeFieldName(OP);
-                g.writeString(op.op());
-                g.writeFieldName(PATH);
-                g.writeString(op.path());
-                if (op.value() != null) {
-                    g.writeFieldName(VALUE);
-                    write(g, op.value());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * Writes a patch value. Not {@code writeTree}: that goes through an {@code ObjectMapper}, which
-     * sets up a serializer provider for every value; a patch value is a small tree of objects,
-     * arrays and strings, written here directly.
-     */
-    private static void write(JsonGenerator g, JsonNode node) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                g.writeStartObject();
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
-                    g.writeFieldName(field.getKey());
-                    write(g, field.getValue());
-                }
-                g.writeEndObject();
-            }
-            case ARRAY -> {
-                g.writeStartArray();
-                for (JsonNode element : node) {
-                    write(g, element);
-                }
-                g.writeEndArray();
-            }
-            case STRING -> g.writeString(node.textValue());
-            case BOOLEAN -> g.writeBoolean(node.booleanValue());
-            // a number's own text (int, long, big or decimal), as the tree would write it
-            case NUMBER -> g.writeNumber(node.asText());
-            case NULL -> g.writeNull();
-            // binary, POJO and missing nodes are never built into a patch
-            default -> throw new IllegalArgumentException("a patch value cannot hold a " + node.getNodeType() + " node");
         }
     }
 }

@@ -98,10 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
             name = pod.path("metadata").path("generateName").asText("(unnamed)") + "*";
         }
         boolean dryRun = request.path("dryRun").asBoolean(false);
-        List<String> images = new ArrayList<>();
-        for (String field : List.of("initContainers", "containers")) {
-            pod.path("spec").path(field).forEach(c -> images.add(c.path("image").asText()));
-        }
+        List<String> images = images(pod);
         out.printf("=== %s: %s %s %s/%s%s, images %s%n", file.getFileName(), request.path("operation").asText(), request.path("kind").path("kind").asText(),
                 namespace, name, dryRun ? " (dry run)" : "", images);
 
@@ -125,8 +122,13 @@ public final class DemoCommand implements Callable<Integer> {
         for (JsonNode op : patch) {
             row(out, "patch", op.path("op").asText() + " " + op.path("path").asText() + " " + op.path("value"));
         }
+        JsonNode patched = apply(pod.deepCopy(), patch);
         List<String> names = new ArrayList<>();
-        applyAdds(pod.deepCopy(), patch).path("spec").path("imagePullSecrets").forEach(r -> names.add(r.path("name").asText()));
+        patched.path("spec").path("imagePullSecrets").forEach(r -> names.add(r.path("name").asText()));
+        List<String> imagesAfter = images(patched);
+        if (!imagesAfter.equals(images)) {
+            row(out, "images", String.join(", ", imagesAfter));
+        }
         row(out, "imagePullSecrets", names.isEmpty() ? "(none)" : String.join(", ", names));
         if (response.path("warnings").isEmpty()) {
             row(out, "warnings", "none");
@@ -179,29 +181,53 @@ public final class DemoCommand implements Callable<Integer> {
         return String.join("\n        ", lines);
     }
 
-    /** Applies the {@code add} operations the webhook sends (a whole array, or one item appended with {@code -}). */
-    static JsonNode applyAdds(ObjectNode pod, JsonNode patch) {
+    /**
+     * Applies the operations the webhook sends: {@code add} (a whole array, or one item appended
+     * with {@code -}) and {@code replace} (an image moved to a mirror). Anything else is refused, as
+     * the webhook never sends it.
+     */
+    static JsonNode apply(ObjectNode pod, JsonNode patch) {
         for (JsonNode op : patch) {
-            if (!"add".equals(op.path("op").asText())) {
-                throw new IllegalArgumentException("unexpected patch operation " + op + "; the injector only adds");
+            String kind = op.path("op").asText();
+            if (!"add".equals(kind) && !"replace".equals(kind)) {
+                throw new IllegalArgumentException("unexpected patch operation " + op + "; the injector only adds and replaces");
             }
-            String[] parts = op.path("path").asText().substring(1).split("/");
+            String[] parts = op.path("path").asText().substring(1).split("/", -1);
             JsonNode parent = pod;
             for (int i = 0; i < parts.length - 1; i++) {
-                parent = parent.isObject() && !parent.has(parts[i]) ? ((ObjectNode) parent).putObject(parts[i]) : parent.get(parts[i]);
+                String part = unescape(parts[i]);
+                parent = parent.isObject() && !parent.has(part) && "add".equals(kind) ? ((ObjectNode) parent).putObject(part)
+                        : parent.isArray() ? parent.get(Integer.parseInt(part)) : parent.get(part);
+                if (parent == null) {
+                    throw new IllegalArgumentException("patch operation " + op + " names a path the Pod does not have");
+                }
             }
-            String last = parts[parts.length - 1];
+            String last = unescape(parts[parts.length - 1]);
             if (parent instanceof ArrayNode array) {
                 if ("-".equals(last)) {
                     array.add(op.get("value"));
-                } else {
+                } else if ("add".equals(kind)) {
                     array.insert(Integer.parseInt(last), op.get("value"));
+                } else {
+                    array.set(Integer.parseInt(last), op.get("value"));
                 }
             } else {
                 ((ObjectNode) parent).set(last, op.get("value"));
             }
         }
         return pod;
+    }
+
+    private static String unescape(String segment) {
+        return segment.replace("~1", "/").replace("~0", "~");
+    }
+
+    private static List<String> images(JsonNode pod) {
+        List<String> images = new ArrayList<>();
+        for (String field : List.of("initContainers", "containers")) {
+            pod.path("spec").path(field).forEach(c -> images.add(c.path("image").asText()));
+        }
+        return images;
     }
 
     private static void row(PrintWriter out, String label, String text) {

@@ -1,21 +1,25 @@
 package io.pullsecretinjector.cli;
 
-import io.pullsecretinjector.admission.Warnings;
 import io.pullsecretinjector.patch.PatchOperation;
-import io.pullsecretinjector.patch.PodPatch;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
+import io.pullsecretinjector.review.ReviewAnswer;
+import io.pullsecretinjector.secrets.CopyOutcome;
+import io.pullsecretinjector.secrets.CopyResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The webhook's answer for one Pod, computed offline with the same pure steps as the live path
- * ({@link PolicyEvaluator}, then {@link ImagePullSecretsPatch}); only the Secret copy is left out,
- * and a source Secret that is known to be missing leaves its credential out as the live path does.
+ * The webhook's answer for one Pod, computed offline by the same pure steps as the live path
+ * ({@link PolicyEvaluator}, then {@link ReviewAnswer}); only the Secret copy is left out: a copy
+ * whose source Secret is known to be missing is left out with the webhook's own warning, every
+ * other copy counts as in place.
  */
 public final class OfflineReview {
 
@@ -46,30 +50,16 @@ public final class OfflineReview {
     /** Reviews a Pod (or a Pod template) created in {@code namespace}. */
     public Result review(String namespace, PodFacts pod) {
         Decision decision = evaluator.evaluate(policy, namespace, pod, sources);
-        List<String> warnings = new ArrayList<>();
-        List<Decision.Miss> missing = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
-        if (!decision.isSkipped()) {
-            for (Decision.Miss miss : decision.notApplied()) {
-                if (miss.warn()) {
-                    warnings.add(Warnings.notInjected(miss.credential().targetSecretName(), miss.reason()));
-                }
-            }
-            for (Decision.Match m : decision.applied()) {
-                String problem = sources.missing(m.credential());
-                if (problem != null) {
-                    missing.add(new Decision.Miss(m.credential(), problem, true));
-                    warnings.add(Warnings.notInjected(m.credential().targetSecretName(), problem));
-                } else {
-                    names.add(m.credential().targetSecretName());
-                }
-            }
+        Map<Decision.Match, CopyOutcome> copies = new HashMap<>();
+        for (Decision.Match m : ReviewAnswer.copiesNeeded(decision, false)) {
+            String problem = sources.missing(m.credential());
+            copies.put(m, problem == null ? CopyOutcome.of(CopyResult.UNCHANGED) : CopyOutcome.failed(problem));
         }
-        List<PatchOperation> ops = PodPatch.operations(pod, decision.rewrites(), List.copyOf(names));
+        ReviewAnswer answer = ReviewAnswer.of(pod, namespace, decision, false, copies, false);
         Set<String> after = new LinkedHashSet<>(pod.imagePullSecrets());
-        after.addAll(names);
-        List<String> added = new ArrayList<>(names);
+        after.addAll(answer.names());
+        List<String> added = new ArrayList<>(new LinkedHashSet<>(answer.names()));
         added.removeAll(pod.imagePullSecrets());
-        return new Result(decision, missing, added, ops, List.copyOf(after), warnings);
+        return new Result(decision, answer.notInjected(), added, answer.patch(), List.copyOf(after), answer.warnings());
     }
 }

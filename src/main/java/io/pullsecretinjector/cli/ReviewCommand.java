@@ -1,9 +1,10 @@
 package io.pullsecretinjector.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pullsecretinjector.patch.PatchDocument;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
@@ -14,6 +15,7 @@ import io.pullsecretinjector.policy.RegistryPattern;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -240,15 +242,12 @@ public final class ReviewCommand implements Callable<Integer> {
         return t.kind() + " " + t.namespace() + "/" + t.name() + (t.podPath().equals("(document)") || t.podPath().equals("request.object") ? "" : " " + t.podPath());
     }
 
-    /** The operations as the RFC 6902 document the webhook sends (base64-decoded). */
-    static ArrayNode patchJson(List<PatchOperation> ops) {
-        ArrayNode patch = JSON.createArrayNode();
-        for (PatchOperation op : ops) {
-            ObjectNode o = patch.addObject().put("op", op.op()).put("path", op.path());
-            if (op.value() != null) {
-                o.set("value", op.value());
-            }
+    /** The operations as the RFC 6902 document the webhook sends (base64-decoded), written by the webhook's own writer. */
+    static JsonNode patchJson(List<PatchOperation> ops) {
+        try {
+            return JSON.readTree(PatchDocument.bytes(ops));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the patch writer wrote invalid JSON", e);
         }
-        return patch;
     }
 }

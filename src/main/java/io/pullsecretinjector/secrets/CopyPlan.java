@@ -1,16 +1,11 @@
 package io.pullsecretinjector.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.pullsecretinjector.policy.Glob;
-import io.pullsecretinjector.policy.InjectionPolicy;
-import io.pullsecretinjector.policy.RegistryCredential;
-import java.util.List;
 
 /**
- * What the sync loop does about one copy name in one namespace, given what the policy wants and
- * what is there. Pure: decides, makes no call. The one rule above all others: a Secret the
- * injector did not make from this source (managed-by label and source annotation) is never
- * written or deleted.
+ * What the sync loop does about one copy name in one namespace: {@link CopyReconciler}'s verdict
+ * on what is there, plus what only the loop weighs (is the namespace still served, eager, prune,
+ * was the copy there before). Pure: decides, makes no call.
  */
 public final class CopyPlan {
 
@@ -65,25 +60,32 @@ public final class CopyPlan {
         if (want.sourceRef().equals(namespace + "/" + name)) {
             return noop("is the source Secret itself");
         }
-        if (actual == null) {
-            if (!want.serves()) {
-                return noop("no copy, none wanted");
-            }
-            if (want.source() == null) {
-                return noop("no copy, and the source " + want.sourceRef() + " does not exist");
-            }
-            if (want.eager()) {
-                return new Step(Action.CREATE, "eager: the namespace is served and has no copy");
-            }
-            return want.wasThere() ? new Step(Action.CREATE, "restore: the copy was deleted, but Pods here may still need it")
-                    : noop("no copy; made when a Pod needs it (eager is off)");
+        CopyReconciler.Verdict verdict = CopyReconciler.judge(want.sourceRef(), want.source(), actual);
+        return switch (verdict) {
+            case CREATE -> missing(want);
+            case FOREIGN -> noop("a Secret the injector did not make from " + want.sourceRef() + "; never written or deleted");
+            case WAIT -> noop("being deleted");
+            case LEAVE, UPDATE -> ours(want, verdict);
+        };
+    }
+
+    /** No Secret of that name is there. */
+    private static Step missing(Desired want) {
+        if (!want.serves()) {
+            return noop("no copy, none wanted");
         }
-        if (!ManagedCopy.isOurs(actual, want.sourceRef())) {
-            return noop("a Secret the injector did not make from " + want.sourceRef() + "; never written or deleted");
+        if (want.source() == null) {
+            return noop("no copy, and the source " + want.sourceRef() + " does not exist");
         }
-        if (actual.getMetadata().getDeletionTimestamp() != null) {
-            return noop("being deleted");
+        if (want.eager()) {
+            return new Step(Action.CREATE, "eager: the namespace is served and has no copy");
         }
+        return want.wasThere() ? new Step(Action.CREATE, "restore: the copy was deleted, but Pods here may still need it")
+                : noop("no copy; made when a Pod needs it (eager is off)");
+    }
+
+    /** Our copy is there and not being deleted. */
+    private static Step ours(Desired want, CopyReconciler.Verdict verdict) {
         if (!want.serves()) {
             return want.prune() ? new Step(Action.DELETE, "prune: the credential no longer applies to this namespace")
                     : noop("the credential no longer applies here; copy kept (prune is off)");
@@ -91,21 +93,7 @@ public final class CopyPlan {
         if (want.source() == null) {
             return noop("the source " + want.sourceRef() + " does not exist; copy kept as is so Pods keep pulling");
         }
-        if (ManagedCopy.isCurrent(actual, want.source())) {
-            return noop("current");
-        }
-        return new Step(Action.UPDATE, "stale: the source content changed");
-    }
-
-    /**
-     * True when the credential applies to Pods in {@code namespace}: not the injector's own, not
-     * excluded globally or by the credential, and included. The same test the admission path makes.
-     */
-    public static boolean serves(InjectionPolicy policy, RegistryCredential credential, String namespace, String injectorNamespace) {
-        return !namespace.equals(injectorNamespace)
-                && !Glob.anyMatch(policy.excludeNamespaces(), namespace)
-                && Glob.anyMatch(policy.includeNamespaces(), namespace)
-                && !Glob.anyMatch(credential.excludeNamespaces(), namespace);
+        return verdict == CopyReconciler.Verdict.LEAVE ? noop("current") : new Step(Action.UPDATE, "stale: the source content changed");
     }
 
     private static Step noop(String reason) {

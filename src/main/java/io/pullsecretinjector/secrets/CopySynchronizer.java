@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -184,7 +185,7 @@ public class CopySynchronizer {
             for (String ns : nss) {
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
                 SourceState now = sources.getOrDefault(c.source(), src);
-                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, CopyPlan.serves(p, c, ns, injectorNamespace), c.eager(),
+                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, ns, injectorNamespace), c.eager(),
                         c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
                 one(want, ns, c.targetSecretName(), counts);
             }

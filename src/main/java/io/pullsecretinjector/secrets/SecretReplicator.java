@@ -8,14 +8,11 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,39 +35,37 @@ public class SecretReplicator {
     private final long ttlNanos;
     private final long followerWaitNanos;
     private final LongSupplier clock;
+    private final BackgroundRenewals renewals;
     private final Map<SecretKey, Known> known = new ConcurrentHashMap<>();
     private final Map<SecretKey, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
-    private final Map<CopyResult, io.micrometer.core.instrument.Counter> counters = new EnumMap<>(CopyResult.class);
+    private final CopyMetrics counters;
 
     @Inject
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry) {
-        this(api, config, registry, System::nanoTime);
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, BackgroundRenewals renewals) {
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry, renewals);
     }
 
     /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry);
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock, BackgroundRenewals renewals) {
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry, renewals);
     }
 
     SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
-        this(api, ttl, Duration.ofSeconds(30), clock, registry);
+        this(api, ttl, Duration.ofSeconds(30), clock, registry, new BackgroundRenewals(Runnable::run));
     }
 
     /**
      * @param followerWait how long a call waits for another call's reconcile of the same copy; the
      *                     review budget, after which the review has been answered anyway
      */
-    SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry) {
+    SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry,
+                     BackgroundRenewals renewals) {
         this.api = api;
         this.ttlNanos = ttl.toNanos();
         this.followerWaitNanos = followerWait.toNanos();
         this.clock = clock;
-        for (CopyResult r : CopyResult.values()) {
-            counters.put(r, io.micrometer.core.instrument.Counter.builder("pullsecret_injector_copies")
-                    .description("Copies ensured at admission, by result")
-                    .tag("result", r.name().toLowerCase())
-                    .register(registry));
-        }
+        this.renewals = renewals;
+        this.counters = new CopyMetrics(registry);
     }
 
     /** The remembered outcome when the copy is known current for this source content, else null. Makes no call. */
@@ -83,12 +78,27 @@ public class SecretReplicator {
     }
 
     /**
-     * True when the copy is known current but in the last quarter of {@code cache-ttl}: a review
-     * answered from that knowledge should have it {@link #renew renewed} in the background. Makes no call.
+     * A review answered from memory relied on this copy: when it is known current but in the last
+     * quarter of {@code cache-ttl}, it is {@link #renew renewed} in the background, once, with the
+     * source as {@code source} reads it then (null: gone, nothing to renew). Makes no call here.
      */
-    public boolean dueForRenewal(String namespace, String name) {
+    public void renewIfDue(String namespace, String name, Supplier<SourceSecret> source) {
         Known k = known.get(key(namespace, name));
-        return k != null && RenewalWindow.isDue(k.expiresAtNanos, ttlNanos, clock.getAsLong());
+        if (k != null && RenewalWindow.isDue(k.expiresAtNanos, ttlNanos, clock.getAsLong())) {
+            renewals.submit("copy " + namespace + "/" + name, () -> {
+                SourceSecret now = source.get();
+                if (now != null) {
+                    renew(namespace, name, now);
+                }
+            });
+        }
+    }
+
+    /** Counts copies a dry-run review would have ensured (nothing was read or written). */
+    public void skippedForDryRun(int copies) {
+        for (int i = 0; i < copies; i++) {
+            counters.count(CopyResult.SKIPPED_DRY_RUN);
+        }
     }
 
     /**
@@ -98,7 +108,7 @@ public class SecretReplicator {
     public CopyOutcome ensure(String namespace, String name, SourceSecret source) {
         CopyOutcome hit = known(namespace, name, source);
         if (hit != null) {
-            counters.get(hit.result()).increment();
+            counters.count(hit.result());
             return hit;
         }
         return reconcileShared(namespace, name, source, false);
@@ -119,27 +129,9 @@ public class SecretReplicator {
         CompletableFuture<CopyOutcome> mine = new CompletableFuture<>();
         CompletableFuture<CopyOutcome> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
-            CopyOutcome shared;
-            try {
-                // bounded: a hung call must not pin one API thread per waiting review (the pool would
-                // starve and reviews of other namespaces time out); the review is answered by now anyway
-                shared = running.get(followerWaitNanos, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                shared = CopyOutcome.failed("copy " + key + ": another review's call to the Kubernetes API for this copy did not "
-                        + "finish within the injector's budget; the next Pod will retry");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                shared = CopyOutcome.failed("copy " + key + ": interrupted while waiting for another review's call");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
             // the leader already counted the write; a follower only saw a current copy
-            CopyOutcome seen = shared.result() == CopyResult.CREATED || shared.result() == CopyResult.UPDATED
-                    ? CopyOutcome.of(CopyResult.UNCHANGED) : shared;
-            counters.get(seen.result()).increment();
+            CopyOutcome seen = SharedReconcile.follow(running, key, followerWaitNanos);
+            counters.count(seen.result());
             return seen;
         }
         CopyOutcome outcome;
@@ -163,14 +155,7 @@ public class SecretReplicator {
         }
         mine.complete(outcome);
         inFlight.remove(key, mine);
-        counters.get(outcome.result()).increment();
-        if (outcome.result() == CopyResult.FAILED) {
-            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, source.ref(),
-                    renewal ? "renew" : "ensure", outcome.warning());
-        } else if (outcome.result() != CopyResult.UNCHANGED) {
-            LOG.infof("namespace=%s secret=%s source=%s action=%s result=%s", namespace, name, source.ref(),
-                    renewal ? "renew" : "ensure", outcome.result().name().toLowerCase());
-        }
+        counters.reconciled(namespace, name, source.ref(), renewal ? "renew" : "ensure", outcome);
         return outcome;
     }
 
@@ -181,15 +166,14 @@ public class SecretReplicator {
      */
     public CopyOutcome keepExisting(String namespace, String name, String sourceRef, String problem) {
         try {
-            Secret existing = api.get(namespace, name);
-            if (existing != null && ManagedCopy.isOurs(existing, sourceRef)) {
-                counters.get(CopyResult.UNCHANGED).increment();
+            if (CopyReconciler.judge(sourceRef, null, api.get(namespace, name)) == CopyReconciler.Verdict.LEAVE) {
+                counters.count(CopyResult.UNCHANGED);
                 return new CopyOutcome(CopyResult.UNCHANGED, problem + "; the copy already in " + namespace + " is referenced as it is");
             }
         } catch (RuntimeException e) {
             LOG.debugf("namespace=%s secret=%s action=keep-existing result=failed reason=%s", namespace, name, e.toString());
         }
-        counters.get(CopyResult.FAILED).increment();
+        counters.count(CopyResult.FAILED);
         return CopyOutcome.failed(problem);
     }
 
@@ -238,20 +222,24 @@ public class SecretReplicator {
     private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {
         String namespace = existing.getMetadata().getNamespace();
         String name = existing.getMetadata().getName();
-        if (!ManagedCopy.isOurs(existing, source.ref())) {
-            return new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
+        return switch (CopyReconciler.judge(source.ref(), source, existing)) {
+            case FOREIGN -> new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
                     + "pullsecret-injector from " + source.ref() + "; it is referenced as is and never overwritten. "
                     + "Delete it to let the injector manage it, or set a different targetSecretName in the policy");
-        }
-        if (ManagedCopy.isCurrent(existing, source)) {
-            return CopyOutcome.of(CopyResult.UNCHANGED);
-        }
+            case WAIT -> CopyOutcome.failed("copy " + namespace + "/" + name + " is being deleted; the next Pod gets a new copy");
+            case LEAVE -> CopyOutcome.of(CopyResult.UNCHANGED);
+            case UPDATE -> update(existing, source, retryOnConflict);
+            case CREATE -> throw new IllegalStateException("a Secret that exists judged as missing");
+        };
+    }
+
+    private CopyOutcome update(Secret existing, SourceSecret source, boolean retryOnConflict) {
         try {
             api.update(ManagedCopy.updated(existing, source));
             return CopyOutcome.of(CopyResult.UPDATED);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 && retryOnConflict) {
-                Secret now = api.get(namespace, name);
+                Secret now = api.get(existing.getMetadata().getNamespace(), existing.getMetadata().getName());
                 if (now != null) {
                     return reconcileExisting(now, source, false);
                 }

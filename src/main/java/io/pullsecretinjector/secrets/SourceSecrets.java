@@ -42,18 +42,25 @@ public class SourceSecrets {
     private final SecretApi api;
     private final long ttlNanos;
     private final LongSupplier clock;
+    private final BackgroundRenewals renewals;
     private final Map<SecretKey, Entry> cache = new ConcurrentHashMap<>();
 
     @Inject
-    public SourceSecrets(SecretApi api, InjectorConfig config) {
-        this(api, config.cacheTtl(), System::nanoTime);
+    public SourceSecrets(SecretApi api, InjectorConfig config, BackgroundRenewals renewals) {
+        this(api, config.cacheTtl(), System::nanoTime, renewals);
     }
 
-    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
+    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time; renewals run inline. */
     public SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock) {
+        this(api, ttl, clock, new BackgroundRenewals(Runnable::run));
+    }
+
+    /** With a clock of its own and the renewals' executor. */
+    public SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock, BackgroundRenewals renewals) {
         this.api = api;
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;
+        this.renewals = renewals;
     }
 
     /** The cached read if it is still fresh, else null. Makes no call. */
@@ -63,13 +70,17 @@ public class SourceSecrets {
     }
 
     /**
-     * True when the cached read is fresh but in the last quarter of its {@code cache-ttl}: a review
-     * using it should have it read again in the background ({@link #renew}), so that reviews in
-     * steady use never find it expired and wait for the API server.
+     * A review answered from memory used these sources: each whose cached read is in the last
+     * quarter of its {@code cache-ttl} is read again in the background ({@link #renew}), once, so
+     * that reviews in steady use never find it expired and wait for the API server.
      */
-    public boolean dueForRenewal(RegistryCredential credential) {
-        Entry e = cache.get(key(credential));
-        return e != null && RenewalWindow.isDue(e.expiresAtNanos, ttlNanos, clock.getAsLong());
+    public void renewIfDue(List<RegistryCredential> credentials) {
+        for (RegistryCredential credential : credentials) {
+            Entry e = cache.get(key(credential));
+            if (e != null && RenewalWindow.isDue(e.expiresAtNanos, ttlNanos, clock.getAsLong())) {
+                renewals.submit("source " + credential.source(), () -> renew(credential));
+            }
+        }
     }
 
     /**
@@ -103,7 +114,7 @@ public class SourceSecrets {
     }
 
     /**
-     * Reads the source again ahead of its expiry ({@link #dueForRenewal}): like {@link #refresh},
+     * Reads the source again ahead of its expiry ({@link #renewIfDue}): like {@link #refresh},
      * except that a failed call leaves the cached read to run out as it would have. Never throws.
      */
     public Read renew(RegistryCredential credential) {

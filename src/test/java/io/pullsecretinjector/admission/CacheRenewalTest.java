@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pullsecretinjector.config.TestConfigs;
+import io.pullsecretinjector.secrets.BackgroundRenewals;
+import io.pullsecretinjector.testing.Await;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.secrets.FakeSecretApi;
 import java.nio.file.Files;
@@ -39,6 +41,7 @@ class CacheRenewalTest {
     /** While set, every API call waits for it to be counted down (or 5 s). */
     volatile CountDownLatch apiClosed;
     final PodMutationHandler handler;
+    final BackgroundRenewals renewals;
     final ObjectNode review = inNamespace(fixture("pod-create-private-registry-generatename"), "steady");
 
     CacheRenewalTest() throws Exception {
@@ -59,7 +62,9 @@ class CacheRenewalTest {
         };
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        handler = TestHandlers.create(store, api, TestConfigs.defaults(), new SimpleMeterRegistry(), now::get);
+        TestHandlers.Wired wired = TestHandlers.wire(store, api, TestConfigs.defaults(), new SimpleMeterRegistry(), now::get);
+        handler = wired.handler();
+        renewals = wired.renewals();
     }
 
     @AfterEach
@@ -98,7 +103,7 @@ class CacheRenewalTest {
         assertThat(api.snapshot()).as("nothing is renewed while fresh").hasSize(callsBefore);
 
         assertThat(answeredFromMemoryAt(50, "due")).as("50 s: still answered from memory").isTrue();
-        await(() -> !handler.renewalsPending());
+        Await.until("the background renewals finish", () -> !renewals.pending());
         assertThat(api.snapshot().subList(callsBefore, api.snapshot().size()))
                 .containsExactlyInAnyOrder("get registry-creds/regcred", "get registry-creds/dockerhub", "get steady/private-regcred");
 
@@ -120,7 +125,7 @@ class CacheRenewalTest {
         api.failWith = call -> 500;
 
         assertThat(answeredFromMemoryAt(50, "due")).isTrue();
-        await(() -> !handler.renewalsPending());
+        Await.until("the background renewals finish", () -> !renewals.pending());
         assertThat(api.snapshot().subList(callsBefore, api.snapshot().size()).stream().filter(c -> c.equals("get steady/private-regcred")))
                 .as("renewal tried").hasSize(1);
 
@@ -132,13 +137,5 @@ class CacheRenewalTest {
         now.set(second * SECOND);
         CompletableFuture<JsonNode> answer = Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(withUid(review, "later")))));
         return answer.isDone() && pullSecretNames(patchedObject(review, answer.get())).contains("private-regcred");
-    }
-
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within 5 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 }

@@ -5,6 +5,8 @@ import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.PolicyStore;
+import io.pullsecretinjector.secrets.ApiThreadPool;
+import io.pullsecretinjector.secrets.BackgroundRenewals;
 import io.pullsecretinjector.secrets.SecretApi;
 import io.pullsecretinjector.secrets.SecretReplicator;
 import io.pullsecretinjector.secrets.SourceSecrets;
@@ -16,16 +18,22 @@ public final class TestHandlers {
     private TestHandlers() {
     }
 
+    /** The handler and the background renewals its caches share (tests wait for those). */
+    public record Wired(PodMutationHandler handler, BackgroundRenewals renewals) {
+    }
+
     public static PodMutationHandler create(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics) {
-        return create(store, api, config, metrics, System::nanoTime);
+        return wire(store, api, config, metrics, System::nanoTime).handler();
     }
 
     /** With the caches on the given clock (nanoseconds), so a test can move time past cache-ttl. */
-    public static PodMutationHandler create(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics,
-                                            LongSupplier cacheClock) {
+    public static Wired wire(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics, LongSupplier cacheClock) {
         ImageReferenceCache images = new ImageReferenceCache(ImageReferenceCache.DEFAULT_CAPACITY);
-        return new PodMutationHandler(store, new SourceSecrets(api, config.cacheTtl(), cacheClock),
-                new SecretReplicator(api, config, metrics, cacheClock), config,
-                new ApiThreadPool(config), new ImageInventory(config.inventoryMaxImages(), System::currentTimeMillis, images), images, metrics);
+        ApiThreadPool pool = new ApiThreadPool(config);
+        BackgroundRenewals renewals = new BackgroundRenewals(pool);
+        SecretReplicator replicator = new SecretReplicator(api, config, metrics, cacheClock, renewals);
+        LiveReview live = new LiveReview(store, new SourceSecrets(api, config.cacheTtl(), cacheClock, renewals), replicator, config, pool,
+                new ImageInventory(config.inventoryMaxImages(), System::currentTimeMillis, images), images);
+        return new Wired(new PodMutationHandler(live, replicator, config, metrics), renewals);
     }
 }

@@ -7,15 +7,15 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The policy and patch code stays pure: model classes at most, never the Kubernetes client. */
+/** The policy, patch and review-answer code stays pure: model classes at most, never the Kubernetes client. */
 @AnalyzeClasses(packages = "io.pullsecretinjector", importOptions = ImportOption.DoNotIncludeTests.class)
 class PureCoreTest {
 
     @ArchTest
     static final ArchRule policyAndPatchNeverUseTheKubernetesClient = noClasses()
-            .that().resideInAnyPackage("io.pullsecretinjector.policy..", "io.pullsecretinjector.patch..")
+            .that().resideInAnyPackage("io.pullsecretinjector.policy..", "io.pullsecretinjector.patch..", "io.pullsecretinjector.review..")
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
-            .because("the decision and the patch must be testable and reusable offline, without an API server");
+            .because("the decision, the patch and the answer must be testable and reusable offline, without an API server");
 
     @ArchTest
     static final ArchRule patchCodeDependsOnNothingButJackson = noClasses()

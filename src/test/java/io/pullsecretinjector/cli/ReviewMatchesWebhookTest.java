@@ -46,7 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The offline answer and the live answer never differ: every recorded review in
  * src/test/resources/admission/ is sent to {@code /mutate} and given to {@code review}, with the
  * same policy and the same source Secrets, and both must give the same patch, the same resulting
- * imagePullSecrets and the same warnings. Likewise every Pod template of the review tests'
+ * imagePullSecrets and the same warnings ({@code demo} must show the Pod as the patch leaves it,
+ * image rewrites included). Likewise every Pod template of the review tests'
  * manifests (built-in workloads, ReplicationControllers, PodTemplates, custom resources): the Pod
  * a controller would make from it gets from {@code /mutate} exactly the patch review gives the template.
  */
@@ -117,12 +118,19 @@ class ReviewMatchesWebhookTest {
             return;
         }
         JsonNode result = offline.path("reviews").get(0);
-        if (fixture.contains("generatename") || fixture.contains("two-registries")) {
+        if (fixture.contains("generatename") || fixture.contains("two-registries") || fixture.contains("rewritten")) {
             assertThat(livePatch).as("this fixture is patched, so the comparison is not vacuous").isNotEmpty();
         }
+        JsonNode pod = review.path("request").path("object");
+        JsonNode patched = JsonPatch.apply(livePatch, pod);
+        if (fixture.contains("rewritten")) {
+            assertThat(patched.path("spec").path("containers").get(1).path("image").asText())
+                    .as("the rewrite rule moved the image, so the comparison covers rewrites")
+                    .isEqualTo("mirror.example.com/gcr/eu.gcr.io/acme/exporter:2.1");
+        }
         assertThat(result.path("patch")).as("patch").isEqualTo(livePatch);
-        assertThat(result.path("imagePullSecrets")).as("imagePullSecrets after the patch")
-                .isEqualTo(names(DemoCommand.applyAdds((ObjectNode) review.path("request").path("object").deepCopy(), livePatch)));
+        assertThat(result.path("imagePullSecrets")).as("imagePullSecrets after the patch").isEqualTo(names(patched));
+        assertThat(DemoCommand.apply((ObjectNode) pod.deepCopy(), livePatch)).as("the Pod as demo shows it after the patch").isEqualTo(patched);
         assertThat(result.path("warnings")).as("warnings").isEqualTo(live.has("warnings") ? live.path("warnings") : JSON.createArrayNode());
     }
 

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.flipkart.zjsonpatch.JsonPatch;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pullsecretinjector.admission.ApiThreadPool;
+import io.pullsecretinjector.secrets.ApiThreadPool;
 import io.pullsecretinjector.admission.PodMutationHandler;
 import io.pullsecretinjector.admission.PodMutationResource;
 import io.pullsecretinjector.config.InjectorConfig;

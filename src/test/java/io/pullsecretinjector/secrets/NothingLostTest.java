@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pullsecretinjector.admission.ApiThreadPool;
+import io.pullsecretinjector.secrets.ApiThreadPool;
 import io.pullsecretinjector.admission.PodMutationHandler;
 import io.pullsecretinjector.admission.ReviewDecoder;
 import io.pullsecretinjector.admission.Reviews;

@@ -54,6 +54,18 @@ class SecretReplicatorTest {
     }
 
     @Test
+    void aCopyBeingDeletedIsNeitherUpdatedNorReferencedAndTheNextPodGetsANewOne() {
+        Secret deleting = alreadyThere(SyncCopyPlanTest.beingDeleted(ManagedCopy.desired(sourceWith(CONFIG + "Cg=="), "team-a", "pull")));
+
+        CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
+
+        assertThat(outcome.result().usable()).as("the Pod does not reference a copy on its way out").isFalse();
+        assertThat(outcome.warning()).contains("is being deleted; the next Pod gets a new copy");
+        assertThat(api.secrets.get("team-a/pull")).as("nothing written").isEqualTo(deleting);
+        assertThat(replicator.known("team-a", "pull", source)).as("not remembered as current").isNull();
+    }
+
+    @Test
     void aCopyNeverSeenInANewNamespaceIsCreatedWithOneCall() {
         assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
 
@@ -122,7 +134,8 @@ class SecretReplicatorTest {
         replicator.forget("team-a", "pull");
 
         assertThat(replicator.known("team-a", "pull", source)).isNull();
-        assertThat(replicator.dueForRenewal("team-a", "pull")).isFalse();
+        replicator.renewIfDue("team-a", "pull", () -> source);
+        assertThat(api.snapshot()).as("a forgotten copy is not renewed in the background").isEmpty();
         assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
         assertThat(api.snapshot()).containsExactly("get team-a/pull");
     }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.pullsecretinjector.policy.PolicyParser;
-import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.secrets.CopyPlan.Action;
 import io.pullsecretinjector.secrets.CopyPlan.Desired;
 import java.util.List;
@@ -96,35 +94,6 @@ class SyncCopyPlanTest {
     @MethodSource("sourceItself")
     void neverTouchesTheSource(String behaviour, Desired want, Secret actual, Action expected) {
         assertThat(CopyPlan.plan(want, "registry-creds", "regcred", actual).action()).isEqualTo(expected);
-    }
-
-    static final InjectionPolicy POLICY = new PolicyParser().parse("""
-            apiVersion: pullsecret-injector.io/v1alpha1
-            kind: InjectionPolicy
-            excludeNamespaces: [kube-system, "legacy-*"]
-            includeNamespaces: ["team-*", "shared"]
-            registryCredentials:
-              - existingSecret: regcred
-                existingSecretNamespace: registry-creds
-                excludeNamespaces: ["team-secret"]
-            """).policy();
-
-    static Stream<Arguments> namespaces() {
-        return Stream.of(
-                Arguments.of("an included namespace is served", "team-a", true),
-                Arguments.of("a namespace outside includeNamespaces is not served", "other", false),
-                Arguments.of("a globally excluded namespace is not served", "kube-system", false),
-                Arguments.of("a namespace excluded by the credential is not served", "team-secret", false),
-                Arguments.of("the injector's own namespace is never served", "pullsecret-injector", false));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("namespaces")
-    void servesTheSameNamespacesAsAdmission(String behaviour, String namespace, boolean expected) {
-        InjectionPolicy policy = namespace.equals("pullsecret-injector")
-                ? new InjectionPolicy(POLICY.excludeNamespaces(), List.of(io.pullsecretinjector.policy.Glob.of("*")), POLICY.registryCredentials(), POLICY.imageRewrites())
-                : POLICY;
-        assertThat(CopyPlan.serves(policy, policy.registryCredentials().get(0), namespace, "pullsecret-injector")).isEqualTo(expected);
     }
 
     static Arguments row(String name, Desired want, Secret actual, Action expected) {

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.admission;
+package io.pullsecretinjector.review;
 
 /** How a review ended, the {@code outcome} tag of the reviews metric. */
 public enum ReviewOutcome {
@@ -17,7 +17,7 @@ public enum ReviewOutcome {
     /** The injector failed unexpectedly; answered per injector.internal-error-policy. */
     ERROR;
 
-    String tag() {
+    public String tag() {
         return name().toLowerCase();
     }
 }

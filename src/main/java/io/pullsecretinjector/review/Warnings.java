@@ -1,4 +1,4 @@
-package io.pullsecretinjector.admission;
+package io.pullsecretinjector.review;
 
 /**
  * The wording of the warnings kubectl prints for a review, in one place so the live webhook and

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.admission;
+package io.pullsecretinjector.secrets;
 
 import io.pullsecretinjector.config.InjectorConfig;
 import jakarta.annotation.PreDestroy;
