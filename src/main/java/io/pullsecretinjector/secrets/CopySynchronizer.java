@@ -2,20 +2,16 @@ package io.pullsecretinjector.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -64,11 +60,7 @@ public class CopySynchronizer {
     private final Set<String> managed = ConcurrentHashMap.newKeySet();
     private volatile InjectionPolicy policy;
 
-    private final Map<CopyPlan.Action, Counter> writes = new EnumMap<>(CopyPlan.Action.class);
-    private final Map<String, Counter> runs = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
-    private final Counter failures;
-    private final AtomicLong lastFullPass = new AtomicLong();
+    private final SyncMetrics metrics;
 
     /**
      * @param api               the Secret calls
@@ -87,21 +79,7 @@ public class CopySynchronizer {
         this.leading = leading;
         this.namespaces = namespaces;
         this.changed = changed;
-        this.registry = registry;
-        for (CopyPlan.Action a : List.of(CopyPlan.Action.CREATE, CopyPlan.Action.UPDATE, CopyPlan.Action.DELETE)) {
-            writes.put(a, Counter.builder("pullsecret_injector_sync_writes").description("Copies written by the sync loop, by action")
-                    .tag("action", a.name().toLowerCase()).register(registry));
-        }
-        failures = Counter.builder("pullsecret_injector_sync_failures").description("Copies the sync loop could not handle (retried by a later pass)")
-                .register(registry);
-        Gauge.builder("pullsecret_injector_managed_copies", managed, Set::size)
-                .description("Copies made by the injector that the sync loop last saw in place").register(registry);
-        Gauge.builder("pullsecret_injector_managed_copy_namespaces", managed, m -> m.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count())
-                .description("Namespaces holding at least one copy made by the injector").register(registry);
-        Gauge.builder("pullsecret_injector_sync_last_full_pass_timestamp_seconds", lastFullPass, t -> t.get() / 1000.0)
-                .description("When the last full pass over every namespace finished (0: none yet)").register(registry);
-        Gauge.builder("pullsecret_injector_sources_missing", sources, s -> s.values().stream().filter(v -> v.known && v.secret == null).count())
-                .description("Source Secrets named by the policy that do not exist; their copies are kept as they are").register(registry);
+        this.metrics = new SyncMetrics(registry, managed, () -> sources.values().stream().filter(v -> v.known && v.secret == null).count());
     }
 
     /** The policy in force; credentials it drops with {@code prune: true} are pruned by the next passes. */
@@ -138,7 +116,7 @@ public class CopySynchronizer {
     /** Every credential in every namespace, then the credentials retired with prune. */
     public Stats fullPass() {
         Stats s = pass("full", null, null);
-        lastFullPass.set(System.currentTimeMillis());
+        metrics.fullPassFinished();
         return s;
     }
 
@@ -167,8 +145,7 @@ public class CopySynchronizer {
         if (p == null) {
             return new Stats(0, 0, 0);
         }
-        runs.computeIfAbsent(kind, k -> Counter.builder("pullsecret_injector_sync_runs").description("Sync passes run, by kind")
-                .tag("kind", k).register(registry)).increment();
+        metrics.passStarted(kind);
         long start = System.nanoTime();
         List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
@@ -242,7 +219,7 @@ public class CopySynchronizer {
                 managed.add(key);
             }
             counts[1]++;
-            writes.get(action).increment();
+            metrics.written(action);
             changed.accept(namespace, name);
             LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, want.sourceRef(),
                     action.name().toLowerCase(), step.reason());
@@ -251,13 +228,13 @@ public class CopySynchronizer {
         } catch (KubernetesClientException e) {
             checkLeading(); // a call cut short by the loop stopping is no failure
             counts[2]++;
-            failures.increment();
+            metrics.failed();
             String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
             LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb,
                     ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries"));
         } catch (RuntimeException e) {
             counts[2]++;
-            failures.increment();
+            metrics.failed();
             LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
                     want.sourceRef(), action.name().toLowerCase());
         }
