@@ -28,8 +28,8 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: run
-run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY)
-	$(MVN) -q package -DskipTests
+run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY) (embedded API when there is no cluster)
+	$(MVN) -q package -DskipTests -Dembedded-api
 	INJECTOR_POLICY_FILE=$${INJECTOR_POLICY_FILE:-$(POLICY)} java -jar target/quarkus-app/quarkus-run.jar
 
 .PHONY: demo
@@ -52,7 +52,7 @@ e2e: ## The scenarios against a real kube-apiserver built from source (cached in
 	MVN="$(MVN)" e2e/run.sh
 
 .PHONY: bench
-bench: ## Benchmark /mutate against the same app's ceiling endpoint (~15 min; WARMUP=30 RUNS=3 DURATION=20); writes bench/results/
+bench: ## Benchmark /mutate against a ceiling endpoint built into a bench-only app (~15 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md
 	WARMUP=$(WARMUP) RUNS=$(RUNS) DURATION=$(DURATION) MVN="$(MVN)" bench/run.sh
 
 .PHONY: fuzz
@@ -69,11 +69,12 @@ certs/tls.crt:
 	scripts/dev-certs.sh certs $(NAMESPACE)
 
 .PHONY: package
-package: ## Build target/quarkus-app (the runnable application)
+package: ## Build target/quarkus-app (the product: no embedded API, no benchmark code)
 	$(MVN) package -DskipTests
 
 .PHONY: image
-image: package ## Build the container image $(IMAGE) (needs a container engine)
+image: ## Build the container image $(IMAGE) from a clean build of the product (needs a container engine)
+	$(MVN) clean package -DskipTests
 	docker build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
 
 .PHONY: clean

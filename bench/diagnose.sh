@@ -37,6 +37,9 @@ URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
 [[ -f $WORK/review-2k.json ]] || { echo "diagnose: run bench/run.sh (make bench) first" >&2; exit 1; }
+# run.sh's build: the app with the ceiling endpoint (-Pbench) and the embedded API as the mock cluster (-Dembedded-api)
+jar tf target/quarkus-app/app/pullsecret-injector-*.jar 2>/dev/null | grep -q 'io/pullsecretinjector/bench/CeilingResource' \
+  || { echo "diagnose: target/quarkus-app is not the bench build; run bench/run.sh (make bench), or ./mvnw -B -Pbench -Dembedded-api package -DskipTests" >&2; exit 1; }
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
@@ -59,7 +62,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   done
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
-    INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
+    INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
     env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "${server_flags[@]}" "$@" -jar "$server_jar" >"$log" 2>&1 &
   server=$!
   pids+=("$server")

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# `make bench`: the webhook against the machine's own ceiling, in one run (issue 6).
+# `make bench`: the webhook against the machine's own ceiling, in one run.
 #
-# Builds the packaged app, runs it with -Xmx128m and the image's memory settings, pinned to one core
+# Builds the app with the two bench-only additions (-Pbench: the ceiling endpoint of
+# bench/ceiling; -Dembedded-api: the embedded API, which serves as the mock cluster), runs it with -Xmx128m and the image's memory settings, pinned to one core
 # (SERVER_CPU), and loads it from the other core (LOAD_CPU) over loopback HTTPS. The Kubernetes API is the mock one (fabric8's, in
 # CRUD mode: the embedded API of `make run`), served by a second instance of the same app on the
 # load core, so that, as in a cluster, the API server's work and memory are not the webhook's.
-# The webhook JVM also serves POST /bench/ceiling (injector.bench-ceiling-endpoint), a trivial
+# The webhook JVM also serves POST /bench/ceiling (bench/ceiling, built in by -Pbench), a trivial
 # endpoint that parses the same AdmissionReview into a tree and answers a constant response; /mutate
 # is reported as a ratio of it. Each scenario: WARMUP s of warm-up, then RUNS runs of DURATION s,
 # median per column. Then JMH for the pure decision + patch path. Writes
@@ -47,9 +48,9 @@ fi
 
 # --- build --------------------------------------------------------------------------------------
 log "building the app and the JMH benchmark"
-$MVN -q package -DskipTests
-$MVN -q -Pbench test-compile
-$MVN -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$WORK/classpath.txt >/dev/null
+# one build: the app with the ceiling and the embedded API in target/quarkus-app, JMH in target/jmh-classes
+$MVN -q -Pbench -Dembedded-api package -DskipTests
+$MVN -q -Pbench -Dembedded-api dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$WORK/classpath.txt >/dev/null
 [[ -f certs/tls.crt ]] || scripts/dev-certs.sh certs pullsecret-injector
 rm -rf "$RAW" && mkdir -p "$RAW"
 python3 bench/gen-reviews.py $WORK
@@ -80,7 +81,7 @@ jvm_flags=(-Xmx128m "${image_jvm_flags[@]}")
 [[ $JFR == 1 ]] && jvm_flags+=("-XX:StartFlightRecording=filename=$WORK/server.jfr,settings=profile")
 t0=$(date +%s%N)
 INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
-  INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
+  INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
   env "$image_malloc_env" taskset -c "$SERVER_CPU" java "${jvm_flags[@]}" -jar target/quarkus-app/quarkus-run.jar >$WORK/server.log 2>&1 &
 server_pid=$!
 
@@ -106,7 +107,7 @@ log "first HTTPS 200 after ${startup_ms} ms; RSS ${rss_start} kB"
 # Check what each scenario's body gets before loading with it.
 post /mutate $WORK/review-2k.json | grep -q '"patch"' || { echo "bench: the 2 KB review got no patch" >&2; exit 1; }
 post /mutate $WORK/review-20k.json | grep -q '"patch"' || { echo "bench: the 20 KB review got no patch" >&2; exit 1; }
-post /bench/ceiling $WORK/review-2k.json | grep -q '"allowed":true' || { echo "bench: the ceiling endpoint is off" >&2; exit 1; }
+post /bench/ceiling $WORK/review-2k.json | grep -q '"allowed":true' || { echo "bench: no ceiling endpoint: build with ./mvnw -Pbench -Dembedded-api package" >&2; exit 1; }
 sed "s/__NS__/bench-check-$$/g" $WORK/review-newns.json >$WORK/check-newns.json
 newns_answer=$(post /mutate $WORK/check-newns.json)
 python3 - "$newns_answer" <<'PY'

@@ -29,7 +29,8 @@
 # A profile of the Java threads up to there (JFR, only execution samples every 10 ms), then aggregated:
 #   RUNS=1 EXTRA_FLAGS="-XX:StartFlightRecording=filename=$PWD/target/startup/s.jfr,settings=$PWD/bench/startup-sampling.jfc" \
 #     bench/startup-profile.sh && bench/jfr-top.py target/startup/s.jfr
-# Needs target/quarkus-app (./mvnw -B -o package -DskipTests) and certs/ (scripts/dev-certs.sh).
+# Needs target/quarkus-app with the embedded API, which serves as the mock cluster
+# (./mvnw -B -o package -DskipTests -Dembedded-api, or make bench's build) and certs/ (scripts/dev-certs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -45,7 +46,7 @@ WORK=target/startup
 URL=https://127.0.0.1:8443
 HZ=$(getconf CLK_TCK)
 
-[[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "startup-profile: build first: ./mvnw -B -o package -DskipTests" >&2; exit 1; }
+[[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "startup-profile: build first: ./mvnw -B -o package -DskipTests -Dembedded-api" >&2; exit 1; }
 [[ -f certs/tls.crt ]] || scripts/dev-certs.sh certs pullsecret-injector >/dev/null
 mkdir -p $WORK
 python3 bench/gen-reviews.py $WORK
@@ -75,7 +76,7 @@ for run in $(seq 1 "$RUNS"); do
   # so with one the server must run from there (the paths it reads are then given absolute)
   (cd "$SERVER_DIR" && INJECTOR_POLICY_FILE=$root/examples/policy.yaml QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_CERT=$root/certs/tls.crt \
     QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_KEY=$root/certs/tls.key INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
-    INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false INJECTOR_BENCH_CEILING_ENDPOINT=true \
+    INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
     exec env "$image_malloc_env" taskset -c "$SERVER_CPU" "$JAVA" -Xmx128m "${image_jvm_flags[@]}" "${extra[@]}" -jar "$root/target/quarkus-app/quarkus-run.jar" >"$dir/server.log" 2>&1) &
   server_pid=$!
   first_ok=""

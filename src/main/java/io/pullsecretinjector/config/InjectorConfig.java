@@ -69,6 +69,8 @@ public interface InjectorConfig {
      * {@code KUBECONFIG}, no {@code ~/.kube/config}, not in a cluster, no API server URL), so
      * {@code make run} works on a laptop and a real cluster is never shadowed; {@code always} and
      * {@code never} force the choice. See {@code io.pullsecretinjector.embedded.ApiServerChoice}.
+     * Only the build {@code make run} makes contains the embedded API; in the container image
+     * there is none, and this setting has no effect.
      */
     @WithDefault("auto")
     EmbeddedApiMode embeddedApi();
@@ -166,15 +168,6 @@ public interface InjectorConfig {
     /** Name prefix of the inventory ConfigMaps ({@code INJECTOR_INVENTORY_CONFIGMAP_PREFIX}); the chart grants exactly these names. */
     @WithDefault("pullsecret-injector-images")
     String inventoryConfigmapPrefix();
-
-    /**
-     * Benchmarks only ({@code INJECTOR_BENCH_CEILING_ENDPOINT}): serve {@code POST /bench/ceiling},
-     * which parses the AdmissionReview body into a tree and answers a constant allowed response, so
-     * {@code make bench} can measure what this JVM, TLS and HTTP stack can do at best and report
-     * {@code /mutate} as a ratio of it. Off, the endpoint answers 404; never set it in production.
-     */
-    @WithDefault("false")
-    boolean benchCeilingEndpoint();
 
     /** See {@link #internalErrorPolicy()}. */
     enum InternalErrorPolicy {

@@ -28,4 +28,17 @@ class PureCoreTest {
             .that().resideInAnyPackage("io.pullsecretinjector.admission..")
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
             .because("API access comes in through the narrow interfaces of the secrets package");
+
+    @ArchTest
+    static final ArchRule theProductCarriesNoBenchmarkOrEmbeddedApiCode = noClasses()
+            .that().resideOutsideOfPackages("io.pullsecretinjector.embedded..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.pullsecretinjector.bench..", "io.pullsecretinjector.embedded..",
+                    "io.fabric8.kubernetes.client.server.mock..", "io.fabric8.mockwebserver..")
+            .because("the benchmark's ceiling and make run's embedded API are built in only by their own Maven profiles; "
+                    + "the product must compile and run without them");
+
+    @ArchTest
+    static final ArchRule noBenchmarkCodeShips = noClasses()
+            .should().resideInAnyPackage("io.pullsecretinjector.bench..")
+            .because("benchmark scaffolding lives in bench/ and is compiled in only by the bench Maven profile");
 }

@@ -2,7 +2,6 @@ package io.pullsecretinjector.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pullsecretinjector.admission.PodMutationResource;
-import io.pullsecretinjector.config.InjectorConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -19,10 +18,10 @@ import java.util.concurrent.CompletionStage;
  * {@code POST /bench/ceiling}: the fastest answer this application can give to an AdmissionReview,
  * for {@code make bench} only. Same port, TLS, HTTP stack, thread (the event loop) and body
  * handling as {@link PodMutationResource}: checks the content type, parses the body into a Jackson
- * tree, and answers a constant allowed response. Answers 404 unless
- * {@code injector.bench-ceiling-endpoint} is true. {@code bench/floor}'s {@code FloorResource} is
- * the same endpoint in an app with none of the webhook's code (so it cannot call this one): change
- * both together.
+ * tree, and answers a constant allowed response. Compiled into the application only by the
+ * {@code bench} Maven profile ({@code bench/run.sh}), never into the product.
+ * {@code bench/floor}'s {@code FloorResource} is the same endpoint in an app with none of the
+ * webhook's code (so it cannot call this one): change both together.
  */
 @Path("/bench/ceiling")
 public class CeilingResource {
@@ -31,18 +30,9 @@ public class CeilingResource {
     private static final byte[] ALLOWED = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"\",\"allowed\":true}}"
             .getBytes(StandardCharsets.UTF_8);
 
-    private final boolean enabled;
-
-    public CeilingResource(InjectorConfig config) {
-        this.enabled = config.benchCeilingEndpoint();
-    }
-
     @POST
     @Consumes(MediaType.WILDCARD)
     public CompletionStage<Response> ceiling(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
-        if (!enabled) {
-            return CompletableFuture.completedFuture(Response.status(Response.Status.NOT_FOUND).build());
-        }
         if (contentType == null || !contentType.startsWith(MediaType.APPLICATION_JSON)) {
             return CompletableFuture.completedFuture(Response.status(Response.Status.BAD_REQUEST).build());
         }
