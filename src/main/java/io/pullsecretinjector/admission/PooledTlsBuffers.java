@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Has the HTTPS server take its TLS buffers from Netty's pool. With the JDK's TLS engine, Vert.x
- * otherwise allocates a new heap buffer for every TLS record it encrypts or decrypts: about 29 KB
- * of garbage per review over HTTP/2, more than everything else a review allocates, and so more
+ * otherwise allocates a new heap buffer for every TLS record it encrypts or decrypts: more
+ * garbage per review than everything else a review allocates, and so more
  * young collections (pauses) under load. Vert.x's own documentation of
  * {@link JdkSSLEngineOptions#setPooledHeapBuffers} recommends pooling; it is off by default.
  * Another TLS engine (OpenSSL), if one is ever configured, is left as it is.

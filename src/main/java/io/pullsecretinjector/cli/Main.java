@@ -29,11 +29,10 @@ public final class Main {
     }
 
     /**
-     * Vert.x turns the PEM certificate and key into an in-memory PKCS12 key store, its key protected by a
-     * constant password. The JDK's default of 10,000 PBKDF2 rounds for that protection, paid when the store
-     * is built, when the key is read back and for each TLS context (and again at each certificate reload),
-     * cost about 0.25 s of CPU at startup, interpreted, and protect nothing: the key comes from a plain PEM
-     * file and the store is never written anywhere. Set only when nobody chose a count already.
+     * The one JVM-wide setting: the PKCS12 key store Vert.x builds in memory from the PEM key is
+     * never written anywhere, so the JDK's default 10,000 PBKDF2 rounds protecting it buy nothing
+     * and only slow every TLS set-up (start-up, each certificate reload); one round, unless the
+     * operator chose a count.
      */
     static void cheapInMemoryKeyStores() {
         if (System.getProperty(PKCS12_PBE_ROUNDS) == null) {

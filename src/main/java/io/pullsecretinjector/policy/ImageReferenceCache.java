@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Parsed image references by the string written in the Pod, because a cluster pulls the same few
  * hundred images over and over: on the warm path a review then costs a map lookup per image
- * instead of a parse and a normalisation (issue 6's per-review budget). Bounded: when full it is
+ * instead of a parse and a normalisation. Bounded: when full it is
  * emptied and fills again, and references longer than any real one are parsed every time, so a
  * stream of unusual Pods cannot grow it.
  */
