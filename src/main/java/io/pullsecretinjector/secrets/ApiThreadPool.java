@@ -35,6 +35,11 @@ public class ApiThreadPool implements Executor {
         pool.execute(command);
     }
 
+    /** True when no task runs or waits: every call a review started has finished (tests wait for it). */
+    public boolean idle() {
+        return pool.getActiveCount() == 0 && pool.getQueue().isEmpty() && pool.getCompletedTaskCount() == pool.getTaskCount();
+    }
+
     @PreDestroy
     void stop() {
         pool.shutdownNow();

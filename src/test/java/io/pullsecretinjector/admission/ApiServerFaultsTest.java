@@ -1,5 +1,6 @@
 package io.pullsecretinjector.admission;
 
+import io.pullsecretinjector.testing.Await;
 import static io.pullsecretinjector.admission.Reviews.fixture;
 import static io.pullsecretinjector.admission.Reviews.inNamespace;
 import static io.pullsecretinjector.admission.Reviews.patchedObject;
@@ -143,7 +144,7 @@ class ApiServerFaultsTest {
         assertThat(metrics.counter("pullsecret_injector_reviews", "outcome", "timeout").count()).isEqualTo(40.0);
         // reviews waiting on the hung call give their threads back after the budget: other namespaces are served meanwhile
         ObjectNode elsewhere = inNamespace(fixture("pod-create-private-registry-generatename"), "elsewhere");
-        await(() -> {
+        Await.until("the hung calls end and the copy is made", Duration.ofSeconds(20), () -> {
             try {
                 return pullSecretNames(patchedObject(elsewhere, answer(withUid(elsewhere, "elsewhere")))).contains("private-regcred");
             } catch (Exception e) {
@@ -153,7 +154,7 @@ class ApiServerFaultsTest {
         assertThat(hanging.get()).as("still hung").isEqualTo(1);
 
         recovered.countDown();
-        await(() -> hanging.get() == 0 && api.secrets.containsKey("silent/private-regcred"));
+        Await.until("the hung calls end and the copy is made", Duration.ofSeconds(20), () -> hanging.get() == 0 && api.secrets.containsKey("silent/private-regcred"));
 
         int callsBefore = api.calls.size();
         JsonNode next = answer(withUid(review, "next"));
@@ -179,20 +180,12 @@ class ApiServerFaultsTest {
         assertThat(first.path("warnings").toString()).contains("within the injector's budget");
 
         api.failWith = call -> null;
-        await(() -> api.secrets.containsKey("slow-source/private-regcred"));
+        Await.until("the slow source's copy is made", Duration.ofSeconds(20), () -> api.secrets.containsKey("slow-source/private-regcred"));
         JsonNode next = answer(withUid(review, "next"));
         assertThat(pullSecretNames(patchedObject(review, next))).containsExactly("private-regcred");
     }
 
     JsonNode answer(ObjectNode review) throws Exception {
         return Reviews.answer(handler.handle(ReviewDecoder.decode(Reviews.bytes(review)))).get(10, TimeUnit.SECONDS);
-    }
-
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met in 20 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }

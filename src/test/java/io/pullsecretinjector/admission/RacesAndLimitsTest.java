@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Issue 7, races and limits, at the handler over the in-memory API. */
@@ -36,6 +37,8 @@ class RacesAndLimitsTest {
 
     final FakeSecretApi api = new FakeSecretApi();
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    /** The caches' clock, moved by the tests instead of waiting. */
+    final AtomicLong now = new AtomicLong();
 
     PodMutationHandler handler(InjectorConfig config) throws Exception {
         api.put(new SecretBuilder().withNewMetadata().withNamespace("registry-creds").withName("regcred").endMetadata()
@@ -44,7 +47,7 @@ class RacesAndLimitsTest {
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", PodMutationHandlerTest.HUB).build());
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        return TestHandlers.create(store, api, config, metrics);
+        return TestHandlers.wire(store, api, config, metrics, now::get).handler();
     }
 
     static JsonNode answer(PodMutationHandler handler, ObjectNode review) throws Exception {
@@ -121,18 +124,18 @@ class RacesAndLimitsTest {
     /**
      * A review trusts a copy it made for injector.cache-ttl (60 s) without asking again. A copy
      * deleted by hand is restored by the sync loop's resync (SyncLoopTest) or by the first review
-     * after the TTL; this test shortens the TTL rather than waiting a minute, which is the honest
-     * statement of what admission alone guarantees.
+     * after the TTL; this test moves the caches' clock past the TTL rather than waiting a minute,
+     * which is the honest statement of what admission alone guarantees.
      */
     @Test
     void aCopyDeletedByHandBetweenTwoReviewsIsRecreatedByTheFirstReviewAfterTheCacheTtl() throws Exception {
-        PodMutationHandler handler = handler(TestConfigs.with(Map.of("cacheTtl", Duration.ofMillis(200))));
+        PodMutationHandler handler = handler(TestConfigs.defaults());
         ObjectNode review = inNamespace(fixture("pod-create-private-registry-generatename"), "deleted");
         answer(handler, withUid(review, "first"));
         assertThat(api.secrets).containsKey("deleted/private-regcred");
 
         api.secrets.remove("deleted/private-regcred");
-        Thread.sleep(300);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
         JsonNode second = answer(handler, withUid(review, "second"));
 
         assertThat(pullSecretNames(patchedObject(review, second))).contains("private-regcred");

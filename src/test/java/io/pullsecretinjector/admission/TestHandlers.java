@@ -18,8 +18,8 @@ public final class TestHandlers {
     private TestHandlers() {
     }
 
-    /** The handler and the background renewals its caches share (tests wait for those). */
-    public record Wired(PodMutationHandler handler, BackgroundRenewals renewals) {
+    /** The handler, the background renewals its caches share and its API thread pool (tests wait for those). */
+    public record Wired(PodMutationHandler handler, BackgroundRenewals renewals, ApiThreadPool pool) {
     }
 
     public static PodMutationHandler create(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics) {
@@ -34,6 +34,6 @@ public final class TestHandlers {
         SecretReplicator replicator = new SecretReplicator(api, config, metrics, cacheClock, renewals);
         LiveReview live = new LiveReview(store, new SourceSecrets(api, config.cacheTtl(), cacheClock, renewals), replicator, config, pool,
                 new ImageInventory(config.inventoryMaxImages(), System::currentTimeMillis, images), images);
-        return new Wired(new PodMutationHandler(live, replicator, config, metrics), renewals);
+        return new Wired(new PodMutationHandler(live, replicator, config, metrics), renewals, pool);
     }
 }

@@ -1,5 +1,6 @@
 package io.pullsecretinjector.cli;
 
+import io.pullsecretinjector.testing.TestTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,7 +73,7 @@ class ReviewMatchesWebhookTest {
 
     @BeforeAll
     static void trustTestCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     @BeforeEach

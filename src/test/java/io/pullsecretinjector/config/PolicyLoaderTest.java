@@ -1,5 +1,6 @@
 package io.pullsecretinjector.config;
 
+import io.pullsecretinjector.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,7 +65,7 @@ class PolicyLoaderTest {
                     existingSecretNamespace: registry-creds
                 """);
 
-        awaitTrue(() -> store.current().policy().registryCredentials().size() == 2);
+        Await.until("the edited policy file is applied", () -> store.current().policy().registryCredentials().size() == 2);
     }
 
     @Test
@@ -75,7 +76,7 @@ class PolicyLoaderTest {
 
         Files.writeString(file, VALID.replace("existingSecretNamespace", "existingSecretNamespce"));
 
-        awaitTrue(() -> store.lastRefusal() != null);
+        Await.until("the invalid edit is refused", () -> store.lastRefusal() != null);
         assertThat(store.current()).isSameAs(good);
         assertThat(store.lastRefusal().message()).contains("registryCredentials[0].existingSecretNamespce: is not a known field",
                 "registryCredentials[0].existingSecretNamespace: is required");
@@ -89,13 +90,5 @@ class PolicyLoaderTest {
 
         assertThat(store.current()).isNull();
         assertThat(store.lastRefusal().message()).contains("does not exist", "INJECTOR_POLICY_FILE");
-    }
-
-    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

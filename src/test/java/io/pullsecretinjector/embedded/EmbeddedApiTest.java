@@ -1,5 +1,6 @@
 package io.pullsecretinjector.embedded;
 
+import io.pullsecretinjector.testing.TestTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +60,7 @@ class EmbeddedApiTest {
 
     @BeforeAll
     static void trustTestCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pullsecretinjector.inventory;
 
+import io.pullsecretinjector.testing.TestTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +39,7 @@ class ImagesEndpointTest {
 
     @BeforeAll
     static void trustDevCertificate() {
-        RestAssured.useRelaxedHTTPSValidation();
+        TestTls.trustTheTestServer();
     }
 
     URL images(String query) throws Exception {

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pullsecretinjector.secrets.ApiThreadPool;
 import io.pullsecretinjector.admission.PodMutationHandler;
+import io.pullsecretinjector.admission.TestHandlers;
+import io.pullsecretinjector.testing.Await;
 import io.pullsecretinjector.admission.ReviewDecoder;
 import io.pullsecretinjector.admission.Reviews;
 import io.pullsecretinjector.config.InjectorConfig;
@@ -62,7 +63,8 @@ class NothingLostTest {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         PolicyStore store = new PolicyStore();
         store.apply(Files.readString(Path.of("src/test/resources/policy/test-policy.yaml")), "test");
-        PodMutationHandler handler = io.pullsecretinjector.admission.TestHandlers.create(store, api, config, metrics);
+        TestHandlers.Wired wired = TestHandlers.wire(store, api, config, metrics, System::nanoTime);
+        PodMutationHandler handler = wired.handler();
 
         Random faults = new Random(SEED + 1);
         int[] codes = {500, 403, 409, 429};
@@ -99,7 +101,7 @@ class NothingLostTest {
             }
         }
         api.failWith = call -> null;
-        Thread.sleep(500); // calls that outlived their review's budget finish
+        Await.until("the calls that outlived their review's budget finish", () -> wired.pool().idle());
 
         // one resync, as the sync loop's leader runs it
         CopySynchronizer sync = new CopySynchronizer(api, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", () -> true,
