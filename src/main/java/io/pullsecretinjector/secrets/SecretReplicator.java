@@ -32,6 +32,7 @@ public class SecretReplicator {
     }
 
     private final SecretApi api;
+    private final CopyWriter writer;
     private final long ttlNanos;
     private final long followerWaitNanos;
     private final LongSupplier clock;
@@ -61,6 +62,7 @@ public class SecretReplicator {
     SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry,
                      BackgroundRenewals renewals) {
         this.api = api;
+        this.writer = new CopyWriter(api);
         this.ttlNanos = ttl.toNanos();
         this.followerWaitNanos = followerWait.toNanos();
         this.clock = clock;
@@ -136,9 +138,9 @@ public class SecretReplicator {
         }
         CopyOutcome outcome;
         try {
-            outcome = reconcile(namespace, name, source);
+            outcome = writer.reconcile(namespace, name, source, known.containsKey(key));
         } catch (RuntimeException e) {
-            outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, verbOf(e), "secret " + namespace + "/" + name, namespace));
+            outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, CopyWriter.verbOf(e), "secret " + namespace + "/" + name, namespace));
         } catch (Error e) {
             // never leave followers waiting on a future nobody completes
             mine.completeExceptionally(e);
@@ -186,83 +188,7 @@ public class SecretReplicator {
         known.computeIfPresent(key(namespace, name), (k, was) -> new Known(was.outcome(), was.sourceHash(), clock.getAsLong()));
     }
 
-    private CopyOutcome reconcile(String namespace, String name, SourceSecret source) {
-        // Entries outlive cache-ttl, so "never seen since start" means a copy that most likely does
-        // not exist yet (a new namespace): CREATE first makes it in one call instead of GET (404) +
-        // CREATE, the call the first Pod of a namespace waits for. A copy seen before most likely
-        // exists, and GET first judges it in one call. A copy there but never seen (after a restart)
-        // costs 409 + GET instead, once per namespace per process.
-        boolean seen = known.containsKey(key(namespace, name));
-        if (seen) {
-            Secret existing = api.get(namespace, name);
-            if (existing != null) {
-                return reconcileExisting(existing, source, true);
-            }
-        }
-        try {
-            api.create(ManagedCopy.desired(source, namespace, name));
-            return CopyOutcome.of(CopyResult.CREATED);
-        } catch (KubernetesClientException e) {
-            // 409: there is one already (made meanwhile, or there all along when not seen before).
-            // 403 on a copy not seen before: RBAC without 'create' must still reference a copy that
-            // is there, as GET first did; after a GET that found nothing, there is none to find.
-            boolean mayBeThere = e.getCode() == 409 || (e.getCode() == 403 && !seen);
-            if (!mayBeThere) {
-                throw new StepException("create", e);
-            }
-            Secret existing = api.get(namespace, name);
-            if (existing == null) {
-                // deleted meanwhile, or never there: the create's own error says what to do; the next Pod retries
-                throw new StepException("create", e);
-            }
-            return reconcileExisting(existing, source, true);
-        }
-    }
-
-    private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {
-        String namespace = existing.getMetadata().getNamespace();
-        String name = existing.getMetadata().getName();
-        return switch (CopyReconciler.judge(source.ref(), source, existing)) {
-            case FOREIGN -> new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
-                    + "pullsecret-injector from " + source.ref() + "; it is referenced as is and never overwritten. "
-                    + "Delete it to let the injector manage it, or set a different targetSecretName in the policy");
-            case WAIT -> CopyOutcome.failed("copy " + namespace + "/" + name + " is being deleted; the next Pod gets a new copy");
-            case LEAVE -> CopyOutcome.of(CopyResult.UNCHANGED);
-            case UPDATE -> update(existing, source, retryOnConflict);
-            case CREATE -> throw new IllegalStateException("a Secret that exists judged as missing");
-        };
-    }
-
-    private CopyOutcome update(Secret existing, SourceSecret source, boolean retryOnConflict) {
-        try {
-            api.update(ManagedCopy.updated(existing, source));
-            return CopyOutcome.of(CopyResult.UPDATED);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 && retryOnConflict) {
-                Secret now = api.get(existing.getMetadata().getNamespace(), existing.getMetadata().getName());
-                if (now != null) {
-                    return reconcileExisting(now, source, false);
-                }
-            }
-            throw new StepException("update", e);
-        }
-    }
-
-    private static String verbOf(RuntimeException e) {
-        return e instanceof StepException s ? s.verb : "get";
-    }
-
     private static SecretKey key(String namespace, String name) {
         return new SecretKey(namespace, name);
-    }
-
-    /** Carries which call failed, for the RBAC hint in the warning. */
-    private static final class StepException extends RuntimeException {
-        final String verb;
-
-        StepException(String verb, KubernetesClientException cause) {
-            super(cause);
-            this.verb = verb;
-        }
     }
 }

@@ -17,8 +17,6 @@ import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.config.TestConfigs;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.secrets.FakeSecretApi;
-import io.pullsecretinjector.secrets.SecretReplicator;
-import io.pullsecretinjector.secrets.SourceSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -18,7 +18,6 @@ import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.secrets.FakeSecretApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

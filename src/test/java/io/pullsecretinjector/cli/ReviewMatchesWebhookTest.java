@@ -18,7 +18,6 @@ import io.pullsecretinjector.embedded.EmbeddedKubernetesApi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,7 +130,7 @@ class ReviewMatchesWebhookTest {
         }
         assertThat(result.path("patch")).as("patch").isEqualTo(livePatch);
         assertThat(result.path("imagePullSecrets")).as("imagePullSecrets after the patch").isEqualTo(names(patched));
-        assertThat(DemoCommand.apply((ObjectNode) pod.deepCopy(), livePatch)).as("the Pod as demo shows it after the patch").isEqualTo(patched);
+        assertThat(PatchedPod.apply((ObjectNode) pod.deepCopy(), livePatch)).as("the Pod as demo shows it after the patch").isEqualTo(patched);
         assertThat(result.path("warnings")).as("warnings").isEqualTo(live.has("warnings") ? live.path("warnings") : JSON.createArrayNode());
     }
 

@@ -15,7 +15,6 @@ import io.pullsecretinjector.policy.InjectionPolicy;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.restassured.RestAssured;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.URL;
