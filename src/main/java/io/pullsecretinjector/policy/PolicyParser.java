@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,15 +48,15 @@ public final class PolicyParser {
             return failed("(document)", "is empty; write at least apiVersion: " + InjectionPolicy.API_VERSION + " and kind: " + InjectionPolicy.KIND);
         }
         if (!root.isObject()) {
-            return failed("(document)", "must be a mapping with apiVersion, kind and registryCredentials, not a " + typeName(root));
+            return failed("(document)", "must be a mapping with apiVersion, kind and registryCredentials, not a " + PolicyFields.typeName(root));
         }
-        Errors errors = new Errors();
-        unknownFields(root, "", ROOT_FIELDS, errors);
-        String apiVersion = requiredString(root, "apiVersion", "", errors);
+        PolicyFields.Errors errors = new PolicyFields.Errors();
+        PolicyFields.unknownFields(root, "", ROOT_FIELDS, errors);
+        String apiVersion = PolicyFields.requiredString(root, "apiVersion", "", errors);
         if (apiVersion != null && !InjectionPolicy.API_VERSION.equals(apiVersion)) {
             errors.add("apiVersion", "is \"" + apiVersion + "\", but this version of pullsecret-injector reads only " + InjectionPolicy.API_VERSION);
         }
-        String kind = requiredString(root, "kind", "", errors);
+        String kind = PolicyFields.requiredString(root, "kind", "", errors);
         if (kind != null && !InjectionPolicy.KIND.equals(kind)) {
             errors.add("kind", "is \"" + kind + "\"; it must be " + InjectionPolicy.KIND);
         }
@@ -71,13 +70,13 @@ public final class PolicyParser {
         return new PolicyParseResult(new InjectionPolicy(exclude, include, credentials, rewrites), List.of());
     }
 
-    private List<RegistryCredential> credentials(JsonNode node, Errors errors) {
+    private List<RegistryCredential> credentials(JsonNode node, PolicyFields.Errors errors) {
         List<RegistryCredential> out = new ArrayList<>();
         if (node == null || node.isNull()) {
             return out;
         }
         if (!node.isArray()) {
-            errors.add("registryCredentials", "must be a list of credentials, not a " + typeName(node));
+            errors.add("registryCredentials", "must be a list of credentials, not a " + PolicyFields.typeName(node));
             return out;
         }
         Map<String, Integer> targets = new HashMap<>();
@@ -85,19 +84,19 @@ public final class PolicyParser {
             String path = "registryCredentials[" + i + "]";
             JsonNode item = node.get(i);
             if (!item.isObject()) {
-                errors.add(path, "must be a mapping with existingSecret and existingSecretNamespace, not a " + typeName(item));
+                errors.add(path, "must be a mapping with existingSecret and existingSecretNamespace, not a " + PolicyFields.typeName(item));
                 continue;
             }
-            unknownFields(item, path + ".", CREDENTIAL_FIELDS, errors);
-            String secret = requiredString(item, "existingSecret", path + ".", errors);
-            checkName(secret, path + ".existingSecret", DNS_SUBDOMAIN, 253, "a Secret name", errors);
-            String secretNamespace = requiredString(item, "existingSecretNamespace", path + ".", errors);
-            checkName(secretNamespace, path + ".existingSecretNamespace", DNS_LABEL, 63, "a namespace name", errors);
-            String target = optionalString(item, "targetSecretName", path + ".", errors);
+            PolicyFields.unknownFields(item, path + ".", CREDENTIAL_FIELDS, errors);
+            String secret = PolicyFields.requiredString(item, "existingSecret", path + ".", errors);
+            PolicyFields.checkName(secret, path + ".existingSecret", DNS_SUBDOMAIN, 253, "a Secret name", errors);
+            String secretNamespace = PolicyFields.requiredString(item, "existingSecretNamespace", path + ".", errors);
+            PolicyFields.checkName(secretNamespace, path + ".existingSecretNamespace", DNS_LABEL, 63, "a namespace name", errors);
+            String target = PolicyFields.optionalString(item, "targetSecretName", path + ".", errors);
             if (target == null) {
                 target = secret;
             } else {
-                checkName(target, path + ".targetSecretName", DNS_SUBDOMAIN, 253, "a Secret name", errors);
+                PolicyFields.checkName(target, path + ".targetSecretName", DNS_SUBDOMAIN, 253, "a Secret name", errors);
             }
             if (target != null) {
                 Integer first = targets.putIfAbsent(target, i);
@@ -108,8 +107,8 @@ public final class PolicyParser {
             }
             List<RegistryPattern> registries = registries(item, path + ".", errors);
             List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
-            boolean eager = optionalBoolean(item, "eager", path + ".", errors);
-            boolean prune = optionalBoolean(item, "prune", path + ".", errors);
+            boolean eager = PolicyFields.optionalBoolean(item, "eager", path + ".", errors);
+            boolean prune = PolicyFields.optionalBoolean(item, "prune", path + ".", errors);
             if (secret != null && secretNamespace != null && target != null) {
                 out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude, eager, prune));
             }
@@ -117,30 +116,30 @@ public final class PolicyParser {
         return out;
     }
 
-    private List<ImageRewrite> rewrites(JsonNode node, Errors errors) {
+    private List<ImageRewrite> rewrites(JsonNode node, PolicyFields.Errors errors) {
         List<ImageRewrite> out = new ArrayList<>();
         if (node == null || node.isNull()) {
             return out;
         }
         if (!node.isArray()) {
-            errors.add("imageRewrites", "must be a list of rules with from and to, not a " + typeName(node));
+            errors.add("imageRewrites", "must be a list of rules with from and to, not a " + PolicyFields.typeName(node));
             return out;
         }
         for (int i = 0; i < node.size(); i++) {
             String path = "imageRewrites[" + i + "]";
             JsonNode item = node.get(i);
             if (!item.isObject()) {
-                errors.add(path, "must be a mapping with from and to, not a " + typeName(item));
+                errors.add(path, "must be a mapping with from and to, not a " + PolicyFields.typeName(item));
                 continue;
             }
-            unknownFields(item, path + ".", REWRITE_FIELDS, errors);
-            String from = requiredString(item, "from", path + ".", errors);
+            PolicyFields.unknownFields(item, path + ".", REWRITE_FIELDS, errors);
+            String from = PolicyFields.requiredString(item, "from", path + ".", errors);
             if (from != null && (!REGISTRY_GLOB.matcher(from).matches() || from.equals("*"))) {
                 errors.add(path + ".from", "\"" + from + "\" is not a registry to rewrite; write a host such as docker.io, "
                         + "a glob such as *.gcr.io, or a host with a path prefix such as docker.io/library");
                 from = null;
             }
-            String to = requiredString(item, "to", path + ".", errors);
+            String to = PolicyFields.requiredString(item, "to", path + ".", errors);
             if (to != null && !MIRROR_PREFIX.matcher(to).matches()) {
                 errors.add(path + ".to", "\"" + to + "\" is not a mirror location; write host[:port][/path] in lower case, "
                         + "without a scheme, tag or trailing slash; {registry} stands for the original registry host");
@@ -154,141 +153,36 @@ public final class PolicyParser {
         return out;
     }
 
-    private List<RegistryPattern> registries(JsonNode item, String prefix, Errors errors) {
+    private List<RegistryPattern> registries(JsonNode item, String prefix, PolicyFields.Errors errors) {
         List<RegistryPattern> out = new ArrayList<>();
-        for (Indexed s : stringList(item, "registries", prefix, errors)) {
-            if (!REGISTRY_GLOB.matcher(s.value).matches()) {
-                errors.add(s.path, "\"" + s.value + "\" is not a registry pattern; write a host such as registry.example.com, "
+        for (PolicyFields.Indexed s : PolicyFields.stringList(item, "registries", prefix, errors)) {
+            if (!REGISTRY_GLOB.matcher(s.value()).matches()) {
+                errors.add(s.path(), "\"" + s.value() + "\" is not a registry pattern; write a host such as registry.example.com, "
                         + "host:5000, *.example.com, docker.io/myorg, or \"*\" for every image");
                 continue;
             }
-            out.add(RegistryPattern.parse(s.value));
+            out.add(RegistryPattern.parse(s.value()));
         }
         return out;
     }
 
-    private List<Glob> namespaceGlobs(JsonNode node, String field, String prefix, List<String> defaults, Errors errors) {
+    private List<Glob> namespaceGlobs(JsonNode node, String field, String prefix, List<String> defaults, PolicyFields.Errors errors) {
         if (!node.has(field) || node.get(field).isNull()) {
             return defaults.stream().map(Glob::of).toList();
         }
         List<Glob> out = new ArrayList<>();
-        for (Indexed s : stringList(node, field, prefix, errors)) {
-            if (!NAMESPACE_GLOB.matcher(s.value).matches()) {
-                errors.add(s.path, "\"" + s.value + "\" is not a namespace glob; use lower-case letters, digits, '-', "
+        for (PolicyFields.Indexed s : PolicyFields.stringList(node, field, prefix, errors)) {
+            if (!NAMESPACE_GLOB.matcher(s.value()).matches()) {
+                errors.add(s.path(), "\"" + s.value() + "\" is not a namespace glob; use lower-case letters, digits, '-', "
                         + "'*' (any run of characters) and '?' (exactly one character), at most 63 characters");
                 continue;
             }
-            out.add(Glob.of(s.value));
+            out.add(Glob.of(s.value()));
         }
         return out;
-    }
-
-    private record Indexed(String path, String value) {
-    }
-
-    private List<Indexed> stringList(JsonNode node, String field, String prefix, Errors errors) {
-        JsonNode list = node.get(field);
-        List<Indexed> out = new ArrayList<>();
-        if (list == null || list.isNull()) {
-            return out;
-        }
-        if (!list.isArray()) {
-            errors.add(prefix + field, "must be a list of strings, not a " + typeName(list) + " (write [\"a\", \"b\"] or one \"- a\" line per entry)");
-            return out;
-        }
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode v = list.get(i);
-            String path = prefix + field + "[" + i + "]";
-            if (!v.isTextual()) {
-                errors.add(path, "must be a string, not a " + typeName(v) + "; quote it");
-            } else if (v.asText().isBlank()) {
-                errors.add(path, "must not be empty");
-            } else {
-                out.add(new Indexed(path, v.asText().trim()));
-            }
-        }
-        return out;
-    }
-
-    private static void unknownFields(JsonNode node, String prefix, Set<String> allowed, Errors errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!allowed.contains(name)) {
-                errors.add(prefix + name, "is not a known field; the fields here are " + String.join(", ", allowed.stream().sorted().toList()));
-            }
-        }
-    }
-
-    private static String requiredString(JsonNode node, String field, String prefix, Errors errors) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            errors.add(prefix + field, "is required");
-            return null;
-        }
-        return string(v, prefix + field, errors);
-    }
-
-    private static String optionalString(JsonNode node, String field, String prefix, Errors errors) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : string(v, prefix + field, errors);
-    }
-
-    /** An optional true/false field, false when absent. A quoted "true" is refused rather than guessed (YAML 1.1's bare yes/no are booleans). */
-    private static boolean optionalBoolean(JsonNode node, String field, String prefix, Errors errors) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            errors.add(prefix + field, "must be true or false, not a " + typeName(v) + (v.isTextual() ? " (remove the quotes)" : ""));
-            return false;
-        }
-        return v.booleanValue();
-    }
-
-    private static String string(JsonNode v, String path, Errors errors) {
-        if (!v.isTextual()) {
-            errors.add(path, "must be a string, not a " + typeName(v) + "; quote it");
-            return null;
-        }
-        if (v.asText().isBlank()) {
-            errors.add(path, "must not be empty");
-            return null;
-        }
-        return v.asText().trim();
-    }
-
-    private static void checkName(String value, String path, Pattern pattern, int max, String what, Errors errors) {
-        if (value != null && (value.length() > max || !pattern.matcher(value).matches())) {
-            errors.add(path, "\"" + value + "\" is not " + what + ": use lower-case letters, digits and '-', starting and ending with a letter or digit");
-        }
-    }
-
-    private static String typeName(JsonNode node) {
-        if (node.isObject()) {
-            return "mapping";
-        }
-        if (node.isArray()) {
-            return "list";
-        }
-        if (node.isBoolean()) {
-            return "boolean";
-        }
-        if (node.isNumber()) {
-            return "number";
-        }
-        return node.isTextual() ? "string" : node.getNodeType().name().toLowerCase();
     }
 
     private static PolicyParseResult failed(String path, String message) {
         return new PolicyParseResult(null, List.of(new PolicyError(path, message)));
-    }
-
-    private static final class Errors {
-        final List<PolicyError> list = new ArrayList<>();
-
-        void add(String path, String message) {
-            list.add(new PolicyError(path, message));
-        }
     }
 }
