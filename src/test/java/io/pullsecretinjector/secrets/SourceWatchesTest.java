@@ -5,19 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pullsecretinjector.testing.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The source watches: each source the policy names, by name; changes, deletions and a missing source are reported. */
+/** The source watches: each source the policy names, by name; changes, deletions and a missing source are reported, a refused watch is retried. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class SourceWatchesTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     /** What the watches reported: "ref=token", or "ref=missing". */
     final List<String> seen = new CopyOnWriteArrayList<>();
@@ -57,6 +61,19 @@ class SourceWatchesTest {
 
         put("later", "v1");
         Await.until("its creation is reported", () -> seen.contains("registry-creds/later=v1"));
+    }
+
+    @Test
+    void aWatchRefusedAtItsStartIsTriedAgain() {
+        // as right after helm upgrade added a credential: the RBAC for its source is not there yet
+        server.expect().get().withPath("/api/v1/namespaces/registry-creds/secrets?fieldSelector=metadata.name%3Dlocked&resourceVersion=0")
+                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").build()).once();
+        start(Set.of("registry-creds/locked"));
+
+        Await.until("the watch is tried again and reports the missing source", Duration.ofSeconds(20),
+                () -> seen.contains("registry-creds/locked=missing"));
+        put("locked", "v1");
+        Await.until("the source is watched from then on", () -> seen.contains("registry-creds/locked=v1"));
     }
 
     @Test
