@@ -3,7 +3,12 @@ package io.pullsecretinjector.e2e;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition against the API server until it holds or the time is up. */
+/**
+ * Polls a condition against the API server until it holds or the time is up. Unlike
+ * {@code testing.Await}, an exception from the condition counts as "not yet" (the API server may
+ * answer an error for a moment, for example while a copy is replaced), and the time it took is
+ * returned, because the scenarios report it.
+ */
 final class Eventually {
 
     private Eventually() {
