@@ -58,12 +58,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The image: repository@digest when a digest is set, else repository:tag (tag defaults to appVersion). */}}
+{{/*
+The image: [registry/]repository@digest when a digest is set, else [registry/]repository:tag (tag
+defaults to appVersion). registry is global.imageRegistry, else image.registry. No image is
+published yet, so repository has no default and rendering stops with how to build and push one.
+*/}}
 {{- define "pullsecret-injector.image" -}}
+{{- $repository := required "image.repository is required: no pullsecret-injector image is published yet, so build and push your own, then point the chart at it:\n  make image IMAGE=<registry>/pullsecret-injector:<tag>\n  docker push <registry>/pullsecret-injector:<tag>\n  helm install ... --set image.repository=<registry>/pullsecret-injector --set image.tag=<tag>\n(add imagePullSecrets if that registry is private)" .Values.image.repository }}
+{{- $registry := .Values.global.imageRegistry | default .Values.image.registry | trimSuffix "/" }}
+{{- if $registry }}
+{{- $repository = printf "%s/%s" $registry $repository }}
+{{- end }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 {{- end }}
 

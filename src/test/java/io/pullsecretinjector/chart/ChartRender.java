@@ -29,12 +29,25 @@ final class ChartRender {
     static final String RELEASE = "pullsecret-injector";
     static final String NAMESPACE = "pullsecret-injector";
 
+    /**
+     * The Kubernetes version templates are rendered for unless a test says otherwise. helm-java's
+     * Helm is built without the version stamp official Helm binaries carry, so it would report
+     * v1.20.0, older than the chart's kubeVersion; 1.31 is a cluster with matchConditions.
+     */
+    static final String KUBE_VERSION = "1.31.0";
+
     private static final ObjectMapper YAML = new YAMLMapper();
 
     private ChartRender() {
     }
 
-    /** Renders with the chart's defaults, plus an optional ci/ values file and --set values. */
+    /**
+     * The smallest install that renders: the chart's defaults plus image.repository, which has no
+     * default. {@code null} as a ci/ values file means this one.
+     */
+    static final String MINIMAL = "minimal-values.yaml";
+
+    /** Renders with the chart's defaults, a ci/ values file (null: {@link #MINIMAL}) and --set values. */
     static Manifests template(String ciValuesFile, Map<String, Object> sets) {
         return Manifests.parse(templateText(ciValuesFile, sets));
     }
@@ -45,9 +58,26 @@ final class ChartRender {
 
     /** The raw `helm template` output; throws IllegalStateException with Helm's message when rendering fails. */
     static String templateText(String ciValuesFile, Map<String, Object> sets) {
+        return bareText(sets, KUBE_VERSION, CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile));
+    }
+
+    /** `helm template` of the chart's own defaults and --set values only (no ci/ file), as a user's first try would be. */
+    static String bareText(Map<String, Object> sets) {
+        return bareText(sets, KUBE_VERSION, null);
+    }
+
+    /** `helm template --kube-version` for templates that depend on the cluster's version. */
+    static Manifests templateForKube(String kubeVersion, String ciValuesFile, Map<String, Object> sets) {
+        return Manifests.parse(bareText(sets, kubeVersion, CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile)));
+    }
+
+    private static String bareText(Map<String, Object> sets, String kubeVersion, Path valuesFile) {
         TemplateCommand cmd = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
-        if (ciValuesFile != null) {
-            cmd = cmd.withValuesFile(CHART.resolve("ci").resolve(ciValuesFile));
+        if (valuesFile != null) {
+            cmd = cmd.withValuesFile(valuesFile);
+        }
+        if (kubeVersion != null) {
+            cmd = cmd.withKubeVersion(kubeVersion);
         }
         for (Map.Entry<String, Object> e : sets.entrySet()) {
             cmd = cmd.set(e.getKey(), e.getValue());

@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -87,13 +89,52 @@ class HelmChartValuesTest {
     }
 
     @Test
-    void the_image_tag_defaults_to_the_charts_appVersion_and_a_digest_wins() throws Exception {
+    void without_an_image_repository_rendering_fails_and_says_how_to_build_push_and_set_one(@TempDir Path tmp) {
+        // No image is published yet: a default would sit in ImagePullBackOff, hidden by failurePolicy Ignore.
+        assertThatThrownBy(() -> ChartRender.bareText(Map.of()))
+                .hasMessageContaining("image.repository is required")
+                .hasMessageContaining("make image IMAGE=<registry>/pullsecret-injector:<tag>")
+                .hasMessageContaining("docker push <registry>/pullsecret-injector:<tag>")
+                .hasMessageContaining("--set image.repository=<registry>/pullsecret-injector --set image.tag=<tag>");
+        // global.imageRegistry alone does not make an image either.
+        assertThatThrownBy(() -> ChartRender.bareText(Map.of("global.imageRegistry", "mirror.corp.example")))
+                .hasMessageContaining("image.repository is required");
+        // helm lint of the bare chart still passes: in lint mode Helm reports a missing required value as info.
+        var lint = ChartRender.lintStrict(null, tmp);
+        assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+    }
+
+    static Stream<Arguments> images() {
+        String digest = "sha256:" + "a".repeat(64);
+        return Stream.of(
+                Arguments.of("the tag defaults to the chart's appVersion", Map.of(), "registry.example.com/pullsecret-injector:0.1.0"),
+                Arguments.of("image.tag overrides the appVersion", Map.of("image.tag", "0.2.0"), "registry.example.com/pullsecret-injector:0.2.0"),
+                Arguments.of("a digest wins over the tag", Map.of("image.tag", "0.2.0", "image.digest", digest),
+                        "registry.example.com/pullsecret-injector@" + digest),
+                Arguments.of("image.registry is prepended to the repository",
+                        Map.of("image.registry", "mirror.corp.example", "image.repository", "pullsecret-injector/pullsecret-injector"),
+                        "mirror.corp.example/pullsecret-injector/pullsecret-injector:0.1.0"),
+                Arguments.of("global.imageRegistry wins over image.registry, a trailing slash is dropped",
+                        Map.of("global.imageRegistry", "airgap.example:5000/", "image.registry", "mirror.corp.example",
+                                "image.repository", "pullsecret-injector/pullsecret-injector"),
+                        "airgap.example:5000/pullsecret-injector/pullsecret-injector:0.1.0"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("images")
+    void the_image_reference(String name, Map<String, Object> sets, String expected) throws Exception {
         String appVersion = new YAMLMapper().readTree(ChartRender.CHART.resolve("Chart.yaml").toFile()).get("appVersion").asText();
         assertThat(appVersion).isEqualTo("0.1.0");
-        assertThat(image(ChartRender.template(null))).endsWith("/pullsecret-injector:" + appVersion);
-        assertThat(image(ChartRender.template(null, Map.of("image.tag", "0.2.0")))).endsWith(":0.2.0");
-        String digest = "sha256:" + "a".repeat(64);
-        assertThat(image(ChartRender.template(null, Map.of("image.tag", "0.2.0", "image.digest", digest)))).endsWith("pullsecret-injector@" + digest);
+        assertThat(image(ChartRender.template(null, sets))).isEqualTo(expected);
+    }
+
+    @Test
+    void chart_yaml_names_the_minimum_kubernetes_and_the_sources() throws Exception {
+        JsonNode chart = new YAMLMapper().readTree(ChartRender.CHART.resolve("Chart.yaml").toFile());
+        assertThat(chart.path("kubeVersion").asText()).isEqualTo(">=1.23.0-0");
+        assertThat(chart.path("sources")).isNotEmpty();
+        assertThatThrownBy(() -> ChartRender.templateForKube("1.22.0", null, Map.of()))
+                .hasMessageContaining("chart requires kubeVersion: >=1.23.0-0");
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * row per scenario a user would recognise; the HelmChart*Test classes run their checks on each.
  *
  * @param name           the sentence shown as the test name
- * @param valuesFile     the ci/ file, or null for the chart's defaults
+ * @param valuesFile     the ci/ file
  * @param extraObjects   objects rendered on top of the ones every install has ("Kind/namespace/name")
  * @param failurePolicy  the webhook's failurePolicy
  * @param timeoutSeconds the webhook's timeoutSeconds
@@ -53,7 +53,7 @@ record Scenario(
     private static final Map<String, List<String>> REGCRED = Map.of("registry-creds", List.of("regcred"));
 
     static final List<Scenario> ALL = List.of(
-            new Scenario("the defaults install with no credentials and a Helm-made certificate", null,
+            new Scenario("the smallest install (only the image) has no credentials and a Helm-made certificate", ChartRender.MINIMAL,
                     HELM_TLS, "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of(), Map.of()),
             new Scenario("the README install command (one credential, tls.mode helm)", "tls-helm-values.yaml",
                     concat(HELM_TLS, REGCRED_ROLE), "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of("regcred"), REGCRED),
