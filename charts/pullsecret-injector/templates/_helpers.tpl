@@ -109,7 +109,8 @@ published yet, so repository has no default and rendering stops with how to buil
 
 {{/*
 The names of the copies (targetSecretName, default existingSecret), sorted and without
-duplicates, as a JSON list. RBAC limits get/update/patch/delete on Secrets to exactly these.
+duplicates, as a JSON list. RBAC limits get/update/delete on Secrets to exactly these, and the
+ValidatingAdmissionPolicy lets the injector write only Secrets with these names.
 */}}
 {{- define "pullsecret-injector.targetSecretNames" -}}
 {{- $names := list }}
@@ -144,4 +145,36 @@ renders no Deployment, Service, certificate or other Pod-side object.
 */}}
 {{- define "pullsecret-injector.inCluster" -}}
 {{- if not .Values.webhook.url }}true{{ end }}
+{{- end }}
+
+{{/*
+rbac.retiredSecretNames that are not also a current copy name, sorted, as a JSON list: copies of a
+credential removed from the policy, which the injector may still get and delete until they are gone.
+*/}}
+{{- define "pullsecret-injector.retiredSecretNames" -}}
+{{- $targets := include "pullsecret-injector.targetSecretNames" . | fromJsonArray }}
+{{- $names := list }}
+{{- range .Values.rbac.retiredSecretNames }}
+{{- if not (has . $targets) }}
+{{- $names = append $names . }}
+{{- end }}
+{{- end }}
+{{- toJson ($names | uniq | sortAlpha) }}
+{{- end }}
+
+{{/*
+"true" when the ValidatingAdmissionPolicy is rendered: validatingAdmissionPolicy.enabled true, or
+"auto" and the cluster serves admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (1.30+).
+`helm template` without --api-versions knows no cluster, so "auto" renders nothing there.
+*/}}
+{{- define "pullsecret-injector.validatingAdmissionPolicyEnabled" -}}
+{{- $v := toString .Values.validatingAdmissionPolicy.enabled }}
+{{- if or (eq $v "true") (and (eq $v "auto") (.Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy")) }}
+{{- "true" }}
+{{- end }}
+{{- end }}
+
+{{/* The ValidatingAdmissionPolicy and its binding (cluster-scoped, so named after the release). */}}
+{{- define "pullsecret-injector.validatingAdmissionPolicyName" -}}
+{{- printf "%s-secret-writes" (include "pullsecret-injector.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}

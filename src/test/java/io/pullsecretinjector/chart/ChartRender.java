@@ -190,8 +190,12 @@ final class ChartRender {
             return found.get(0);
         }
 
+        /** The objects of this kind as plain maps, whether or not fabric8 has a typed model for them. */
         List<GenericKubernetesResource> generic(String kind) {
-            return all(GenericKubernetesResource.class).stream().filter(g -> kind.equals(g.getKind())).toList();
+            return objects.stream().filter(o -> kind.equals(o.getKind()))
+                    .map(o -> o instanceof GenericKubernetesResource g ? g
+                            : Serialization.unmarshal(Serialization.asJson(o), GenericKubernetesResource.class))
+                    .toList();
         }
     }
 }

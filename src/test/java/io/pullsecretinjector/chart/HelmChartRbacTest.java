@@ -33,7 +33,7 @@ class HelmChartRbacTest {
         List<String> expected = new ArrayList<>();
         expected.add("secrets: create");
         if (!s.targets().isEmpty()) {
-            expected.add("secrets: get,update,patch,delete " + s.targets());
+            expected.add("secrets: get,update,delete " + s.targets());
         }
         expected.add("namespaces: get,list,watch");
         assertThat(s.render().one(ClusterRole.class).getRules()).extracting(HelmChartRbacTest::line).isEqualTo(expected);
@@ -118,7 +118,7 @@ class HelmChartRbacTest {
                 .singleElement().satisfies(r -> assertThat(r.getRules()).extracting(HelmChartRbacTest::line)
                         .containsExactly("secrets: get,list,watch [a-cred, b-cred]"));
         assertThat(m.one(ClusterRole.class).getRules()).extracting(HelmChartRbacTest::line)
-                .contains("secrets: get,update,patch,delete [a-copy, b-cred]");
+                .contains("secrets: get,update,delete [a-copy, b-cred]");
     }
 
     static String line(PolicyRule r) {
