@@ -63,7 +63,7 @@ final class ChartRender {
 
     /** `helm template` of the chart's own defaults and --set values only (no ci/ file), as a user's first try would be. */
     static String bareText(Map<String, Object> sets) {
-        return bareText(sets, KUBE_VERSION, null);
+        return bareText(sets, KUBE_VERSION);
     }
 
     /** `helm template --kube-version` for templates that depend on the cluster's version. */
@@ -71,10 +71,29 @@ final class ChartRender {
         return Manifests.parse(bareText(sets, kubeVersion, CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile)));
     }
 
-    private static String bareText(Map<String, Object> sets, String kubeVersion, Path valuesFile) {
+    /**
+     * {@link #MINIMAL} plus values given as YAML, for what --set cannot say (an empty list).
+     */
+    static Manifests templateYaml(String kubeVersion, String valuesYaml) {
+        try {
+            Path file = Files.createTempFile("values-", ".yaml");
+            try {
+                Files.writeString(file, valuesYaml);
+                return Manifests.parse(bareText(Map.of(), kubeVersion, CHART.resolve("ci").resolve(MINIMAL), file));
+            } finally {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String bareText(Map<String, Object> sets, String kubeVersion, Path... valuesFiles) {
         TemplateCommand cmd = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
-        if (valuesFile != null) {
-            cmd = cmd.withValuesFile(valuesFile);
+        for (Path valuesFile : valuesFiles) {
+            if (valuesFile != null) {
+                cmd = cmd.withValuesFile(valuesFile);
+            }
         }
         if (kubeVersion != null) {
             cmd = cmd.withKubeVersion(kubeVersion);
