@@ -20,6 +20,9 @@ DURATION ?= 20
 JAR := target/quarkus-app/quarkus-run.jar
 # How long `make fuzz` runs each fuzz target (Jazzer duration: 30s, 5m, 1h).
 FUZZ_TIME ?= 5m
+# actionlint, built from its Go module at a pinned version (needs Go and the Go module proxy):
+# checks the GitHub Actions workflows, which cannot run here.
+ACTIONLINT ?= go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 # The Jazzer fuzz test classes (one fuzz target each), in src/test/java/io/pullsecretinjector/fuzz.
 FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
@@ -50,6 +53,10 @@ test: ## Run the whole test suite
 .PHONY: e2e
 e2e: ## The scenarios against a real kube-apiserver built from source (cached in ~/.cache; needs Go; ~10 min warm)
 	MVN="$(MVN)" e2e/run.sh
+
+.PHONY: lint
+lint: ## Check .github/workflows statically with actionlint (built from its Go module; needs Go)
+	$(ACTIONLINT) -no-color .github/workflows/*.yaml
 
 .PHONY: bench
 bench: ## Benchmark /mutate against a ceiling endpoint built into a bench-only app (~15 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md
