@@ -71,6 +71,17 @@ final class ChartRender {
         return Manifests.parse(bareText(sets, kubeVersion, CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile)));
     }
 
+    /** The NOTES.txt Helm prints after installing with a ci/ values file (null: {@link #MINIMAL}) and --set values. */
+    static String notes(String ciValuesFile, Map<String, Object> sets) {
+        var install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+                .dryRun().clientOnly().withValuesFile(CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile));
+        for (Map.Entry<String, Object> e : sets.entrySet()) {
+            install = install.set(e.getKey(), e.getValue());
+        }
+        String out = install.call().getOutput();
+        return out.substring(out.indexOf("NOTES:"));
+    }
+
     /**
      * {@link #MINIMAL} plus values given as YAML, for what --set cannot say (an empty list).
      */

@@ -147,6 +147,15 @@ class HelmChartOperationsTest {
                 .contains("quarkus.shutdown.delay-enabled=true");
     }
 
+    @Test
+    void the_install_notes_list_what_uninstalling_leaves_behind_with_the_commands_to_remove_it() {
+        assertThat(ChartRender.notes(null, Map.of()))
+                .contains("kubectl delete secret -A -l app.kubernetes.io/managed-by=pullsecret-injector")
+                .contains("kubectl -n pullsecret-injector delete lease pullsecret-injector-leader --ignore-not-found")
+                .contains("kubectl -n pullsecret-injector delete configmap pullsecret-injector-images-0 pullsecret-injector-images-1 "
+                        + "pullsecret-injector-images-2 pullsecret-injector-images-3 --ignore-not-found");
+    }
+
     private static String text(io.fabric8.kubernetes.api.model.IntOrString v) {
         return v == null ? null : v.getIntVal() != null ? v.getIntVal().toString() : v.getStrVal();
     }

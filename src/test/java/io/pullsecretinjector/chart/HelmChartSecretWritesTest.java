@@ -145,6 +145,16 @@ class HelmChartSecretWritesTest {
     }
 
     @Test
+    void the_install_notes_say_whether_the_policy_was_installed_and_the_risk_when_not() {
+        assertThat(ChartRender.notes(null, Map.of(WITH_VAP, true)))
+                .contains("The ValidatingAdmissionPolicy " + VAP + " limits the injector's Secret writes")
+                .doesNotContain("WARNING: no ValidatingAdmissionPolicy");
+        assertThat(ChartRender.notes(null, Map.of()))
+                .contains("WARNING: no ValidatingAdmissionPolicy was installed")
+                .contains("treat it as a cluster-admin credential");
+    }
+
+    @Test
     void a_retired_name_must_be_a_valid_secret_name() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChartRender.templateText(null, Map.of("rbac.retiredSecretNames[0]", "Old_Name")))
                 .hasMessageContaining("retiredSecretNames");

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The three certificate modes: helm (generated), cert-manager, and an existing Secret. */
+@SuppressWarnings("unchecked")
 class HelmChartTlsTest {
 
     private static final List<String> DNS_NAMES = List.of(
@@ -79,15 +80,44 @@ class HelmChartTlsTest {
                 .containsEntry("cert-manager.io/inject-ca-from", "pullsecret-injector/pullsecret-injector-serving");
         assertThat(mwc.getWebhooks().get(0).getClientConfig().getCaBundle()).isNull();
 
-        GenericKubernetesResource cert = m.generic("Certificate").get(0);
+        GenericKubernetesResource cert = certificate(m, "pullsecret-injector-serving");
         assertThat(cert.getApiVersion()).isEqualTo("cert-manager.io/v1");
-        assertThat(cert.getMetadata().getName()).isEqualTo("pullsecret-injector-serving");
         Map<String, Object> spec = cert.get("spec");
-        assertThat(spec).containsEntry("secretName", "pullsecret-injector-tls").containsEntry("dnsNames", DNS_NAMES);
-        assertThat(spec.get("issuerRef")).isEqualTo(Map.of("group", "cert-manager.io", "kind", "Issuer", "name", "pullsecret-injector-selfsigned"));
-        GenericKubernetesResource issuer = m.generic("Issuer").get(0);
-        assertThat(issuer.getMetadata().getName()).isEqualTo("pullsecret-injector-selfsigned");
-        assertThat((Map<String, Object>) issuer.get("spec")).containsKey("selfSigned");
+        assertThat(spec).containsEntry("secretName", "pullsecret-injector-tls").containsEntry("dnsNames", DNS_NAMES)
+                .doesNotContainKey("isCA");
+        assertThat(spec.get("issuerRef")).isEqualTo(Map.of("group", "cert-manager.io", "kind", "Issuer", "name", "pullsecret-injector-ca"));
+    }
+
+    @Test
+    void cert_manager_mode_issues_the_leaf_from_a_ca_chain_so_a_renewal_keeps_the_caBundle() {
+        var m = ChartRender.template("tls-cert-manager-values.yaml");
+        // self-signed Issuer -> CA Certificate -> CA Issuer -> leaf (the leaf's issuerRef is checked above)
+        assertThat(issuer(m, "pullsecret-injector-selfsigned")).containsOnlyKeys("selfSigned");
+        Map<String, Object> ca = certificate(m, "pullsecret-injector-ca").get("spec");
+        assertThat(ca).containsEntry("isCA", true).containsEntry("secretName", "pullsecret-injector-ca")
+                .containsEntry("duration", "87600h")
+                .containsEntry("issuerRef", Map.of("group", "cert-manager.io", "kind", "Issuer", "name", "pullsecret-injector-selfsigned"));
+        // The CA keeps its key on renewal, so leaves it signed before still verify.
+        assertThat((Map<String, Object>) ca.get("privateKey")).containsEntry("rotationPolicy", "Never");
+        assertThat(issuer(m, "pullsecret-injector-ca")).isEqualTo(Map.of("ca", Map.of("secretName", "pullsecret-injector-ca")));
+    }
+
+    @Test
+    void helm_mode_is_flagged_as_not_for_gitops_in_values_notes_and_readme() throws Exception {
+        assertThat(java.nio.file.Files.readString(ChartRender.CHART.resolve("values.yaml"))).contains("NOT FOR GITOPS");
+        assertThat(java.nio.file.Files.readString(ChartRender.CHART.resolve("README.md"))).contains("not compatible with GitOps");
+        assertThat(ChartRender.notes(null, Map.of())).contains("tls.mode=helm (the default) is NOT compatible with Argo CD");
+        assertThat(ChartRender.notes("tls-cert-manager-values.yaml", Map.of())).doesNotContain("NOT compatible");
+    }
+
+    private static GenericKubernetesResource certificate(ChartRender.Manifests m, String name) {
+        return m.generic("Certificate").stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Certificate " + name));
+    }
+
+    private static Map<String, Object> issuer(ChartRender.Manifests m, String name) {
+        return m.generic("Issuer").stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no Issuer " + name)).get("spec");
     }
 
     @Test
@@ -95,6 +125,7 @@ class HelmChartTlsTest {
         var m = ChartRender.template("tls-cert-manager-values.yaml", Map.of(
                 "tls.certManager.issuerRef.name", "corp-ca", "tls.certManager.issuerRef.kind", "ClusterIssuer"));
         assertThat(m.generic("Issuer")).isEmpty();
+        assertThat(m.generic("Certificate")).as("no CA of the chart's own").hasSize(1);
         Map<String, Object> spec = m.generic("Certificate").get(0).get("spec");
         assertThat(spec.get("issuerRef")).isEqualTo(Map.of("name", "corp-ca", "kind", "ClusterIssuer"));
     }
