@@ -3,7 +3,6 @@ package io.pullsecretinjector.chart;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -71,7 +70,7 @@ final class ChartRender {
         return Manifests.parse(bareText(sets, kubeVersion, CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile)));
     }
 
-    /** The NOTES.txt Helm prints after installing with a ci/ values file (null: {@link #MINIMAL}) and --set values. */
+    /** NOTES.txt as `helm install --dry-run` prints it, for a ci/ values file (null: {@link #MINIMAL}) and --set values. */
     static String notes(String ciValuesFile, Map<String, Object> sets) {
         var install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
                 .dryRun().clientOnly().withValuesFile(CHART.resolve("ci").resolve(ciValuesFile == null ? MINIMAL : ciValuesFile));
@@ -115,13 +114,9 @@ final class ChartRender {
         return cmd.call();
     }
 
-    /** NOTES.txt as `helm install --dry-run` prints it, with --set values (no cluster needed). */
+    /** NOTES.txt as `helm install --dry-run` prints it, for {@link #MINIMAL} and --set values (no cluster needed). */
     static String notes(Map<String, Object> sets) {
-        InstallCommand cmd = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun();
-        for (Map.Entry<String, Object> e : sets.entrySet()) {
-            cmd = cmd.set(e.getKey(), e.getValue());
-        }
-        return cmd.call().getOutput();
+        return notes(null, sets);
     }
 
     /** The ci/ scenario files, sorted. */
