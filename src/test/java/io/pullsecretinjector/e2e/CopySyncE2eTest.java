@@ -58,8 +58,8 @@ class CopySyncE2eTest {
     }
 
     @Test
-    @DisplayName("6. helm upgrade of the policy: a new credential is used at once, a removed prune: true credential's copies are deleted,"
-            + " an invalid policy keeps the last good one")
+    @DisplayName("6. helm upgrade of the policy: a new credential is used at once, an invalid policy keeps the last good one,"
+            + " a removed prune: true credential's copies are deleted (rbac.retiredSecretNames)")
     void policyChangedWithHelmUpgrade() throws Exception {
         admin.secrets().resource(Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-password")).createOr(r -> r.update());
         String ns = Cluster.newNamespace("reload");
@@ -99,13 +99,18 @@ class CopySyncE2eTest {
                     .containsExactly("extra-cred");
             assertThat(injector.logLines()).anyMatch(l -> l.contains("imageRewrites[0].to"));
 
-            Suite.upgrade(Suite.POLICY);
+            // the documented removal of a prune: true credential, step one: out of the policy, its
+            // copy name kept in rbac.retiredSecretNames so the injector may still delete the copies
+            Suite.upgrade(Suite.POLICY, """
+                    rbac:
+                      retiredSecretNames: [extra-cred]
+                    """);
             Eventually.that("the copies of the removed prune: true credential are deleted", Duration.ofSeconds(30),
                     () -> copies("extra-cred").isEmpty());
             assertThat(injector.metric("pullsecret_injector_policy_valid")).isEqualTo(1.0);
             assertThat(admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").get()).as("the source is never pruned").isNotNull();
         } finally {
-            Suite.upgrade(Suite.POLICY); // the scenarios after this one start from the suite's policy, valid
+            Suite.upgrade(Suite.POLICY); // step two; and the scenarios after this one start from the suite's policy
         }
     }
 

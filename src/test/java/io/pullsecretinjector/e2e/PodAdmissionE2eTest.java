@@ -112,15 +112,32 @@ class PodAdmissionE2eTest {
     }
 
     @Test
-    @DisplayName("9. a mirror Pod (a static Pod as the kubelet shows it) from a private registry is admitted unchanged")
+    @DisplayName("9. a mirror Pod (a static Pod as the kubelet shows it) is admitted unchanged, with the chart's matchConditions"
+            + " and, without them, by the injector itself")
     void mirrorPodAdmittedUnchanged() {
         String ns = Cluster.newNamespace("static");
         Cluster.awaitDefaultServiceAccounts(List.of(ns));
+
+        createMirrorPodAndCheckItIsUnchanged(ns, "etcd-node-1"); // the API server does not call the webhook
+        try {
+            Suite.upgrade(Suite.POLICY, "  matchConditions: []\n"); // every Pod reaches the injector
+            Eventually.that("the webhook registration without matchConditions", Duration.ofSeconds(10), () -> admin.admissionRegistration()
+                    .v1().mutatingWebhookConfigurations().withName(Suite.RELEASE).get().getWebhooks().get(0).getMatchConditions() == null || admin.admissionRegistration().v1()
+                    .mutatingWebhookConfigurations().withName(Suite.RELEASE).get().getWebhooks().get(0).getMatchConditions().isEmpty());
+            createMirrorPodAndCheckItIsUnchanged(ns, "etcd-node-2");
+            assertThat(Suite.serving().logLines()).as("the injector saw it and left it alone")
+                    .anyMatch(l -> l.contains("name=etcd-node-2") && l.contains("mirror Pod"));
+        } finally {
+            Suite.upgrade(Suite.POLICY);
+        }
+    }
+
+    private void createMirrorPodAndCheckItIsUnchanged(String ns, String name) {
         String mirror = """
                 apiVersion: v1
                 kind: Pod
                 metadata:
-                  name: etcd-node-1
+                  name: %s
                   annotations:
                     kubernetes.io/config.mirror: 6a1f3e0c9b2d4f5e
                     kubernetes.io/config.hash: 6a1f3e0c9b2d4f5e
@@ -130,11 +147,11 @@ class PodAdmissionE2eTest {
                   containers:
                     - name: etcd
                       image: registry.example.com/control-plane/etcd:3.6.0
-                """;
+                """.formatted(name);
 
         Cluster.kubectl(mirror, "-n", ns, "create", "-f", "-").assertOk();
 
-        Pod stored = admin.pods().inNamespace(ns).withName("etcd-node-1").get();
+        Pod stored = admin.pods().inNamespace(ns).withName(name).get();
         assertThat(stored.getSpec().getImagePullSecrets()).isNullOrEmpty();
         assertThat(stored.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.example.com/control-plane/etcd:3.6.0");
         assertThat(admin.secrets().inNamespace(ns).withName("regcred").get()).isNull();

@@ -81,10 +81,19 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
 
     /** {@code helm upgrade} with another policy (the rest of the values as installed). */
     static void upgrade(String policy) {
+        upgrade(policy, "");
+    }
+
+    /**
+     * {@code helm upgrade} with another policy and more values: {@code moreValues} is YAML for
+     * top-level keys other than {@code policy}, {@code image}, {@code webhook} and {@code tls}, or
+     * lines under {@code webhook:} when they start with two spaces.
+     */
+    static void upgrade(String policy, String moreValues) {
         Instant start = Instant.now();
         try {
             new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
-                    .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy)).call();
+                    .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy, moreValues)).call();
         } finally {
             UPGRADES.add(new Instant[] {start, Instant.now()});
         }
@@ -124,6 +133,12 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
 
     /** The values a cluster admin gives for an injector reached by URL, with {@code policy}. */
     static Path values(String policy) {
+        return values(policy, "");
+    }
+
+    private static Path values(String policy, String moreValues) {
+        String underWebhook = moreValues.startsWith("  ") ? moreValues : "";
+        String topLevel = underWebhook.isEmpty() ? moreValues : "";
         String caBundle = Base64.getEncoder().encodeToString(
                 Cluster.read(Cluster.INJECTOR_PKI.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8));
         String values = """
@@ -133,9 +148,9 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
                 webhook:
                   url: https://127.0.0.1:%d/mutate
                   timeoutSeconds: 5
-                tls:
+                %stls:
                   caBundle: %s
-                """.formatted(Cluster.INJECTOR_PORT, caBundle) + policy;
+                """.formatted(Cluster.INJECTOR_PORT, underWebhook, caBundle) + policy + topLevel;
         try {
             Path file = Files.createTempFile(Cluster.WORK, "values", ".yaml");
             Files.writeString(file, values);
