@@ -101,7 +101,7 @@ class PodAdmissionE2eTest {
         String ns = Cluster.newNamespace("warned");
         Cluster.awaitDefaultServiceAccounts(List.of(ns));
 
-        Cluster.Run run = Cluster.kubectl(twoContainerPod("both", "missing.example.com/app:1", "registry.example.com/team/web:1.0"),
+        Cluster.Run run = Cluster.kubectl(pod("both", "missing.example.com/app:1", "registry.example.com/team/web:1.0"),
                 "-n", ns, "create", "-f", "-").assertOk();
 
         assertThat(run.err()).contains("Warning: pullsecret-injector:").contains("registry-creds/absent-cred")
@@ -178,7 +178,13 @@ class PodAdmissionE2eTest {
         return refs == null ? List.of() : refs.stream().map(LocalObjectReference::getName).toList();
     }
 
-    static String pod(String name, String image) {
+    /** A Pod manifest as a user writes it: one container per image (named after the Pod when there is one). */
+    static String pod(String name, String... images) {
+        StringBuilder containers = new StringBuilder();
+        for (int i = 0; i < images.length; i++) {
+            String container = images.length == 1 ? name : "c" + (i + 1);
+            containers.append("    - name: ").append(container).append("\n      image: ").append(images[i]).append('\n');
+        }
         return """
                 apiVersion: v1
                 kind: Pod
@@ -186,24 +192,6 @@ class PodAdmissionE2eTest {
                   name: %s
                 spec:
                   containers:
-                    - name: %s
-                      image: %s
-                """.formatted(name, name, image);
+                """.formatted(name) + containers;
     }
-
-    static String twoContainerPod(String name, String first, String second) {
-        return """
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: %s
-                spec:
-                  containers:
-                    - name: first
-                      image: %s
-                    - name: second
-                      image: %s
-                """.formatted(name, first, second);
-    }
-
 }
