@@ -26,6 +26,13 @@ public final class ApiProblems {
                     return "the Kubernetes API refused the injector's credentials (401) on " + verb + " " + what
                             + "; check its ServiceAccount token";
                 case 403:
+                    String status = k.getStatus() == null ? null : k.getStatus().getMessage();
+                    if (status != null && status.contains("ValidatingAdmissionPolicy")) {
+                        // RBAC allowed it; the chart's policy limiting the injector's Secret writes did not
+                        return "the cluster's admission policy refused to let the injector " + verb + " " + what + " ("
+                                + firstLine(status) + "); right after a helm upgrade that adds a credential this clears within"
+                                + " seconds and the next Pod gets it, otherwise check that the chart's values list this copy name";
+                    }
                     return "the injector may not " + verb + " " + what + " (403 Forbidden); grant its ServiceAccount '" + verb
                             + "' on secrets in namespace " + namespace + " (the Helm chart's RBAC does this for the policy's Secrets)";
                 case 409:
