@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +24,12 @@ import java.util.concurrent.TimeUnit;
 final class InjectorProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Every replica started, killed when the test JVM exits (e2e/run.sh kills them too, by their pid files). */
+    private static final List<Process> STARTED = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly)));
+    }
 
     final String identity;
     final int webhookPort;
@@ -70,7 +77,13 @@ final class InjectorProcess implements AutoCloseable {
             Process p = pb.start();
             Files.writeString(Cluster.WORK.resolve("pids/injector-" + identity + ".pid"), Long.toString(p.pid()));
             InjectorProcess injector = new InjectorProcess(identity, webhookPort, management, log, p);
-            injector.awaitReady();
+            STARTED.add(p);
+            try {
+                injector.awaitReady();
+            } catch (RuntimeException | AssertionError e) {
+                injector.kill(); // a replica that never got ready must not outlive the scenario
+                throw e;
+            }
             return injector;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
