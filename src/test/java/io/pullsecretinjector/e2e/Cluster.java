@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -99,15 +98,10 @@ final class Cluster {
      * A new namespace, with its default ServiceAccount made by kube-controller-manager: until that
      * exists the ServiceAccount admission plugin refuses Pods there.
      */
-    static String newNamespace(String prefix, Map<String, String> labels) {
-        String name = prefix + "-" + NAMES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 46656, 36);
-        admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build())
-                .create();
-        return name;
-    }
-
     static String newNamespace(String prefix) {
-        return newNamespace(prefix, Map.of());
+        String name = prefix + "-" + NAMES.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 46656, 36);
+        admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
     }
 
     /** Waits for kube-controller-manager's default ServiceAccount in each namespace. */
