@@ -21,12 +21,12 @@ public final class ApiProblems {
         }
         if (cause instanceof KubernetesClientException k) {
             int code = k.getCode();
+            String status = k.getStatus() == null ? null : k.getStatus().getMessage();
             switch (code) {
                 case 401:
                     return "the Kubernetes API refused the injector's credentials (401) on " + verb + " " + what
                             + "; check its ServiceAccount token";
                 case 403:
-                    String status = k.getStatus() == null ? null : k.getStatus().getMessage();
                     if (status != null && status.contains("ValidatingAdmissionPolicy")) {
                         // RBAC allowed it; the chart's policy limiting the injector's Secret writes did not
                         return "the cluster's admission policy refused to let the injector " + verb + " " + what + " ("
@@ -38,7 +38,7 @@ public final class ApiProblems {
                 case 409:
                     return "another writer changed " + what + " at the same time (409); the next Pod will retry";
                 case 422:
-                    return "the Kubernetes API rejected " + verb + " " + what + " (422 Invalid): " + firstLine(k.getStatus() == null ? null : k.getStatus().getMessage())
+                    return "the Kubernetes API rejected " + verb + " " + what + " (422 Invalid): " + firstLine(status)
                             + "; if the source Secret changed type, delete the copy so it can be recreated";
                 case 429:
                     return "the Kubernetes API is throttling the injector (429) on " + verb + " " + what + "; the next Pod will retry";
