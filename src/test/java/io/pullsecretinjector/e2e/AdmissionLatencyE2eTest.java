@@ -2,14 +2,10 @@ package io.pullsecretinjector.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,8 +22,7 @@ class AdmissionLatencyE2eTest {
 
     static final int PODS = 200;
     static final String WEBHOOK = "pods.pullsecret-injector.io";
-
-    private final KubernetesClient admin = Cluster.admin();
+    static final String IMAGE = "registry.example.com/team/app:1";
 
     @Test
     @DisplayName("12. admission latency the injector adds, from the API server's metrics (200 warm Pods, 200 first Pods)")
@@ -35,11 +30,11 @@ class AdmissionLatencyE2eTest {
         Suite.ensureServing();
         String warm = Cluster.newNamespace("warm");
         Cluster.awaitDefaultServiceAccounts(List.of(warm));
-        create(warm, "first"); // makes the copy: the namespace is warm from here on
+        Cluster.createPod(warm, "first", IMAGE); // makes the copy: the namespace is warm from here on
 
         WebhookLatency before = scrape();
         for (int i = 0; i < PODS; i++) {
-            assertThat(PodAdmissionE2eTest.pullSecrets(create(warm, "warm-" + i))).containsExactly("regcred");
+            assertThat(PodAdmissionE2eTest.pullSecrets(Cluster.createPod(warm, "warm-" + i, IMAGE))).containsExactly("regcred");
         }
         WebhookLatency warmPath = scrape().since(before);
 
@@ -50,7 +45,7 @@ class AdmissionLatencyE2eTest {
         Cluster.awaitDefaultServiceAccounts(fresh);
         before = scrape();
         for (String ns : fresh) {
-            assertThat(PodAdmissionE2eTest.pullSecrets(create(ns, "first"))).containsExactly("regcred");
+            assertThat(PodAdmissionE2eTest.pullSecrets(Cluster.createPod(ns, "first", IMAGE))).containsExactly("regcred");
         }
         WebhookLatency firstPod = scrape().since(before);
 
@@ -63,12 +58,6 @@ class AdmissionLatencyE2eTest {
         Files.writeString(java.nio.file.Path.of("target/e2e-reports/admission-latency.txt"), report);
         assertThat(warmPath.count()).as("webhook calls counted for the warm Pods").isGreaterThanOrEqualTo(PODS);
         assertThat(firstPod.count()).as("webhook calls counted for the first Pods").isGreaterThanOrEqualTo(PODS);
-    }
-
-    private Pod create(String ns, String name) {
-        return admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(Map.of("app", "latency"))
-                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/team/app:1").endContainer()
-                .endSpec().build()).create();
     }
 
     private static WebhookLatency scrape() {

@@ -3,7 +3,6 @@ package io.pullsecretinjector.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -46,19 +45,15 @@ class AvailabilityE2eTest {
             InjectorProcess survivor = killed == a ? b : a;
             String ns = Cluster.newNamespace("handover");
             Cluster.awaitDefaultServiceAccounts(List.of(ns));
-            admin.pods().inNamespace(ns).resource(pod("app", "registry.example.com/team/app:1")).create();
+            Cluster.createPod(ns, "app", "registry.example.com/team/app:1");
 
             killed.kill();
-            Secret rotated = Cluster.dockerConfig(Suite.SOURCES, "regcred", "registry.example.com", "after-kill-" + System.nanoTime());
-            admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").edit(s -> {
-                s.setData(rotated.getData());
-                return s;
-            });
+            Map<String, String> rotated = Cluster.rotate("regcred", "registry.example.com");
 
             Duration took = Eventually.that(survivor.identity + " leads and brings the copy in " + ns + " up to date",
                     LEASE_DURATION.plusSeconds(10),
                     () -> survivor.identity.equals(holder())
-                            && rotated.getData().equals(admin.secrets().inNamespace(ns).withName("regcred").get().getData()));
+                            && rotated.equals(admin.secrets().inNamespace(ns).withName("regcred").get().getData()));
             System.out.printf("    %s took over and synced %d ms after %s was killed%n", survivor.identity, took.toMillis(), killed.identity);
             assertThat(survivor.metric("pullsecret_injector_leader")).isEqualTo(1.0);
         } finally {
@@ -99,11 +94,6 @@ class AvailabilityE2eTest {
     private String holder() {
         Lease lease = admin.resources(Lease.class).inNamespace(Suite.NAMESPACE).withName(Suite.LEASE).get();
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-    }
-
-    private static Pod pod(String name, String image) {
-        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withLabels(Map.of("app", name)).endMetadata()
-                .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().build();
     }
 
     private static void signal(String signal, InjectorProcess injector) throws IOException, InterruptedException {

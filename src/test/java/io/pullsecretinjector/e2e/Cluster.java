@@ -1,6 +1,8 @@
 package io.pullsecretinjector.e2e;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -120,6 +123,22 @@ final class Cluster {
                 .withType("kubernetes.io/dockerconfigjson")
                 .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)))
                 .build();
+    }
+
+    /** Creates a one-container Pod through the API (as a controller would) and returns it as stored. */
+    static Pod createPod(String namespace, String name, String image) {
+        return admin().pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().build()).create();
+    }
+
+    /** Rewrites the source Secret {@code registry-creds/name} with new content, as a token refresh does; returns its new data. */
+    static Map<String, String> rotate(String name, String registry) {
+        Map<String, String> data = dockerConfig(Suite.SOURCES, name, registry, "rotated-" + System.nanoTime()).getData();
+        admin().secrets().inNamespace(Suite.SOURCES).withName(name).edit(s -> {
+            s.setData(data);
+            return s;
+        });
+        return data;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.pullsecretinjector.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -33,17 +32,13 @@ class CopySyncE2eTest {
         List<String> namespaces = List.of(Cluster.newNamespace("rotate"), Cluster.newNamespace("rotate"));
         Cluster.awaitDefaultServiceAccounts(namespaces);
         for (String ns : namespaces) {
-            createPod(ns, "app", "registry.example.com/team/app:1");
+            Cluster.createPod(ns, "app", "registry.example.com/team/app:1");
         }
         assertThat(copies("regcred")).extracting(s -> s.getMetadata().getNamespace()).containsAll(namespaces);
 
-        Secret updated = Cluster.dockerConfig(Suite.SOURCES, "regcred", "registry.example.com", "rotated-" + System.nanoTime());
-        admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").edit(s -> {
-            s.setData(updated.getData());
-            return s;
-        });
+        Map<String, String> rotated = Cluster.rotate("regcred", "registry.example.com");
         Duration took = Eventually.that("every copy of regcred holds the rotated content", Duration.ofSeconds(10),
-                () -> copies("regcred").stream().allMatch(c -> c.getData().equals(updated.getData())));
+                () -> copies("regcred").stream().allMatch(c -> c.getData().equals(rotated)));
         System.out.printf("    rotation reached %d copies in %d ms%n", copies("regcred").size(), took.toMillis());
 
         admin.secrets().inNamespace(Suite.SOURCES).withName("regcred").delete();
@@ -79,17 +74,13 @@ class CopySyncE2eTest {
             // upgrade, may refuse the new copy name for a moment: that Pod gets a warning, a later one the copy
             int[] tries = {0};
             Eventually.that("a Pod gets extra-cred and its copy", Duration.ofSeconds(15),
-                    () -> PodAdmissionE2eTest.pullSecrets(createPod(ns, "extra-" + tries[0]++, "extra.example.com/app:1")).contains("extra-cred"));
+                    () -> PodAdmissionE2eTest.pullSecrets(Cluster.createPod(ns, "extra-" + tries[0]++, "extra.example.com/app:1")).contains("extra-cred"));
             assertThat(admin.secrets().inNamespace(ns).withName("extra-cred").get()).isNotNull();
             // Helm applies the policy ConfigMap before the Role that grants the new source, so the
             // injector's first watch of it can be refused: it must watch again and see rotations.
-            Secret rotated = Cluster.dockerConfig(Suite.SOURCES, "extra-cred", "extra.example.com", "extra-rotated-" + System.nanoTime());
-            admin.secrets().inNamespace(Suite.SOURCES).withName("extra-cred").edit(s -> {
-                s.setData(rotated.getData());
-                return s;
-            });
+            Map<String, String> rotated = Cluster.rotate("extra-cred", "extra.example.com");
             Eventually.that("the new credential's rotation reaches its copy", Duration.ofSeconds(30),
-                    () -> rotated.getData().equals(admin.secrets().inNamespace(ns).withName("extra-cred").get().getData()));
+                    () -> rotated.equals(admin.secrets().inNamespace(ns).withName("extra-cred").get().getData()));
 
             // an admin's typo in one field of the same policy: the chart renders it (and the same RBAC)
             Suite.upgrade(withExtra.replace("to: mirror.example.com/dockerhub", "to: Mirror.Example.com/UPPER"));
@@ -98,14 +89,14 @@ class CopySyncE2eTest {
                     () -> injector.metric("pullsecret_injector_policy_valid") == 0.0);
             String ns2 = Cluster.newNamespace("last-good");
             Cluster.awaitDefaultServiceAccounts(List.of(ns2));
-            Pod underLastGood = createPod(ns2, "kept", "extra.example.com/app:1");
+            Pod underLastGood = Cluster.createPod(ns2, "kept", "extra.example.com/app:1");
             assertThat(PodAdmissionE2eTest.pullSecrets(underLastGood)).as("the last good policy, with extra-cred, stays in force")
                     .containsExactly("extra-cred");
             assertThat(injector.logLines()).anyMatch(l -> l.contains("imageRewrites[0].to"));
 
             // the documented removal of a prune: true credential, step one: out of the policy, its
             // copy name kept in rbac.retiredSecretNames so the injector may still delete the copies
-            Suite.upgrade(Suite.POLICY, """
+            Suite.upgrade(Suite.POLICY, "", """
                     rbac:
                       retiredSecretNames: [extra-cred]
                     """);
@@ -116,11 +107,6 @@ class CopySyncE2eTest {
         } finally {
             Suite.upgrade(Suite.POLICY); // step two; and the scenarios after this one start from the suite's policy
         }
-    }
-
-    private Pod createPod(String ns, String name, String image) {
-        return admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().build()).create();
     }
 
     /** Every Secret in the cluster that the injector manages under this name. */

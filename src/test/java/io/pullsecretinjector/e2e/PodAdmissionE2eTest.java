@@ -120,7 +120,7 @@ class PodAdmissionE2eTest {
 
         createMirrorPodAndCheckItIsUnchanged(ns, "etcd-node-1"); // the API server does not call the webhook
         try {
-            Suite.upgrade(Suite.POLICY, "  matchConditions: []\n"); // every Pod reaches the injector
+            Suite.upgrade(Suite.POLICY, "  matchConditions: []\n", ""); // every Pod reaches the injector
             Eventually.that("the webhook registration without matchConditions", Duration.ofSeconds(10), () -> admin.admissionRegistration()
                     .v1().mutatingWebhookConfigurations().withName(Suite.RELEASE).get().getWebhooks().get(0).getMatchConditions() == null || admin.admissionRegistration().v1()
                     .mutatingWebhookConfigurations().withName(Suite.RELEASE).get().getWebhooks().get(0).getMatchConditions().isEmpty());

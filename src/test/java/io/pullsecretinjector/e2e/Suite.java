@@ -81,19 +81,20 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
 
     /** {@code helm upgrade} with another policy (the rest of the values as installed). */
     static void upgrade(String policy) {
-        upgrade(policy, "");
+        upgrade(policy, "", "");
     }
 
     /**
-     * {@code helm upgrade} with another policy and more values: {@code moreValues} is YAML for
-     * top-level keys other than {@code policy}, {@code image}, {@code webhook} and {@code tls}, or
-     * lines under {@code webhook:} when they start with two spaces.
+     * {@code helm upgrade} with another policy and more values.
+     *
+     * @param webhook lines added under {@code webhook:}, indented by two spaces
+     * @param more    YAML for other top-level keys (not {@code policy}, {@code image}, {@code webhook}, {@code tls})
      */
-    static void upgrade(String policy, String moreValues) {
+    static void upgrade(String policy, String webhook, String more) {
         Instant start = Instant.now();
         try {
             new Helm(CHART).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
-                    .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy, moreValues)).call();
+                    .withKubeConfig(Cluster.ADMIN_KUBECONFIG).withValuesFile(values(policy, webhook, more)).call();
         } finally {
             UPGRADES.add(new Instant[] {start, Instant.now()});
         }
@@ -133,12 +134,10 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
 
     /** The values a cluster admin gives for an injector reached by URL, with {@code policy}. */
     static Path values(String policy) {
-        return values(policy, "");
+        return values(policy, "", "");
     }
 
-    private static Path values(String policy, String moreValues) {
-        String underWebhook = moreValues.startsWith("  ") ? moreValues : "";
-        String topLevel = underWebhook.isEmpty() ? moreValues : "";
+    private static Path values(String policy, String webhook, String more) {
         String caBundle = Base64.getEncoder().encodeToString(
                 Cluster.read(Cluster.INJECTOR_PKI.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8));
         String values = """
@@ -150,7 +149,7 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
                   timeoutSeconds: 5
                 %stls:
                   caBundle: %s
-                """.formatted(Cluster.INJECTOR_PORT, underWebhook, caBundle) + policy + topLevel;
+                """.formatted(Cluster.INJECTOR_PORT, webhook, caBundle) + policy + more;
         try {
             Path file = Files.createTempFile(Cluster.WORK, "values", ".yaml");
             Files.writeString(file, values);
