@@ -9,12 +9,14 @@ import java.util.List;
  *
  * @param excludeNamespaces   namespaces never served (globs); wins over {@code includeNamespaces}
  * @param includeNamespaces   namespaces served (globs)
+ * @param namespaceSelector   namespaces served (labels of the Namespace object); matches everything when absent
  * @param registryCredentials the credentials, in policy order
  * @param imageRewrites       mirror rules, in policy order (the first match wins)
  */
 public record InjectionPolicy(
         List<Glob> excludeNamespaces,
         List<Glob> includeNamespaces,
+        LabelSelector namespaceSelector,
         List<RegistryCredential> registryCredentials,
         List<ImageRewrite> imageRewrites) {
 
@@ -32,6 +34,13 @@ public record InjectionPolicy(
         includeNamespaces = List.copyOf(includeNamespaces);
         registryCredentials = List.copyOf(registryCredentials);
         imageRewrites = List.copyOf(imageRewrites);
+        namespaceSelector = namespaceSelector == null ? LabelSelector.everything("namespaceSelector") : namespaceSelector;
+    }
+
+    /** A policy without a namespaceSelector. */
+    public InjectionPolicy(List<Glob> excludeNamespaces, List<Glob> includeNamespaces, List<RegistryCredential> registryCredentials,
+                           List<ImageRewrite> imageRewrites) {
+        this(excludeNamespaces, includeNamespaces, null, registryCredentials, imageRewrites);
     }
 
     /** The annotation a Pod sets to {@code "false"} to keep its images as written. */

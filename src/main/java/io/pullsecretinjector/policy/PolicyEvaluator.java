@@ -26,10 +26,24 @@ public final class PolicyEvaluator {
         this.parsed = images;
     }
 
-    /** Evaluates the policy for a Pod being created in {@code namespace}. */
+    /**
+     * Evaluates the policy for a Pod in a namespace whose labels are not known: a credential with a
+     * namespaceSelector does not apply (the offline review without namespace labels, and tests).
+     */
     public Decision evaluate(InjectionPolicy policy, String namespace, PodFacts pod, SourceRegistries sources) {
-        String notServed = NamespaceScope.whyNotServed(policy, namespace, injectorNamespace);
+        return evaluate(policy, NamespaceFacts.unknownLabels(namespace), pod, sources);
+    }
+
+    /** Evaluates the policy for a Pod being created in the namespace. */
+    public Decision evaluate(InjectionPolicy policy, NamespaceFacts facts, PodFacts pod, SourceRegistries sources) {
+        String namespace = facts.name();
+        String notServed = NamespaceScope.whyNotServed(policy, facts, injectorNamespace);
         if (notServed != null) {
+            if (!facts.labelsKnown() && NamespaceScope.whyNotServedByName(policy, namespace, injectorNamespace) == null) {
+                // only the labels could tell: every credential is left out, each with a warning, never guessed in
+                List<Decision.Miss> unknown = policy.registryCredentials().stream().map(c -> new Decision.Miss(c, notServed, true)).toList();
+                return new Decision(null, List.of(), unknown, List.of());
+            }
             return Decision.skipped(notServed);
         }
         if (pod.mirror()) {
@@ -56,9 +70,10 @@ public final class PolicyEvaluator {
         List<Decision.Match> applied = new ArrayList<>();
         List<Decision.Miss> notApplied = new ArrayList<>();
         for (RegistryCredential credential : policy.registryCredentials()) {
-            String excluded = NamespaceScope.whyCredentialExcludes(credential, namespace);
+            String excluded = NamespaceScope.whyCredentialExcludes(credential, facts);
             if (excluded != null) {
-                notApplied.add(new Decision.Miss(credential, excluded, false));
+                boolean labelsUnknown = !facts.labelsKnown() && NamespaceScope.whyCredentialExcludesByName(credential, namespace) == null;
+                notApplied.add(new Decision.Miss(credential, excluded, labelsUnknown));
                 continue;
             }
             List<RegistryPattern> registries = credential.registries();

@@ -17,10 +17,11 @@ import java.util.regex.Pattern;
  */
 public final class PolicyParser {
 
-    static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "registryCredentials", "imageRewrites");
+    static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "excludeNamespaces", "includeNamespaces", "namespaceSelector",
+            "registryCredentials", "imageRewrites");
     static final Set<String> REWRITE_FIELDS = Set.of("from", "to", "excludeNamespaces");
     static final Set<String> CREDENTIAL_FIELDS = Set.of("existingSecret", "existingSecretNamespace", "targetSecretName", "registries", "excludeNamespaces",
-            "eager", "prune");
+            "includeNamespaces", "namespaceSelector", "eager", "prune");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
@@ -62,12 +63,13 @@ public final class PolicyParser {
         }
         List<Glob> exclude = namespaceGlobs(root, "excludeNamespaces", "", InjectionPolicy.DEFAULT_EXCLUDE_NAMESPACES, errors);
         List<Glob> include = namespaceGlobs(root, "includeNamespaces", "", InjectionPolicy.DEFAULT_INCLUDE_NAMESPACES, errors);
+        LabelSelector selector = LabelSelectors.read(root, "namespaceSelector", "", errors);
         List<RegistryCredential> credentials = credentials(root.get("registryCredentials"), errors);
         List<ImageRewrite> rewrites = rewrites(root.get("imageRewrites"), errors);
         if (!errors.list.isEmpty()) {
             return new PolicyParseResult(null, errors.list);
         }
-        return new PolicyParseResult(new InjectionPolicy(exclude, include, credentials, rewrites), List.of());
+        return new PolicyParseResult(new InjectionPolicy(exclude, include, selector, credentials, rewrites), List.of());
     }
 
     private List<RegistryCredential> credentials(JsonNode node, PolicyFields.Errors errors) {
@@ -107,10 +109,12 @@ public final class PolicyParser {
             }
             List<RegistryPattern> registries = registries(item, path + ".", errors);
             List<Glob> exclude = namespaceGlobs(item, "excludeNamespaces", path + ".", List.of(), errors);
+            List<Glob> include = namespaceGlobs(item, "includeNamespaces", path + ".", List.of("*"), errors);
+            LabelSelector selector = LabelSelectors.read(item, "namespaceSelector", path + ".", errors);
             boolean eager = PolicyFields.optionalBoolean(item, "eager", path + ".", errors);
             boolean prune = PolicyFields.optionalBoolean(item, "prune", path + ".", errors);
             if (secret != null && secretNamespace != null && target != null) {
-                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude, eager, prune));
+                out.add(new RegistryCredential(i, secret, secretNamespace, target, registries, exclude, include, selector, eager, prune));
             }
         }
         return out;

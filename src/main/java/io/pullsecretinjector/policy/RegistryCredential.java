@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param targetSecretName        name of the copy in each Pod namespace
  * @param registries              where it applies; empty means "the hosts in the Secret's auths"
  * @param excludeNamespaces       namespaces this credential never goes to, on top of the global ones
+ * @param includeNamespaces       namespaces this credential may go to (globs), within the global ones
+ * @param namespaceSelector       namespaces this credential may go to (labels of the Namespace object), within the global selector
  * @param eager                   also copy into every matching namespace as soon as it exists, not only when a Pod arrives
  * @param prune                   delete the injector's copies when the credential leaves the policy or a namespace is excluded
  */
@@ -23,12 +25,27 @@ public record RegistryCredential(
         String targetSecretName,
         List<RegistryPattern> registries,
         List<Glob> excludeNamespaces,
+        List<Glob> includeNamespaces,
+        LabelSelector namespaceSelector,
         boolean eager,
         boolean prune) {
+
+    /** Every namespace the global scope lets through: what an absent {@code includeNamespaces} means. */
+    public static final List<Glob> ALL_NAMESPACES = List.of(Glob.of("*"));
 
     public RegistryCredential {
         registries = List.copyOf(registries);
         excludeNamespaces = List.copyOf(excludeNamespaces);
+        includeNamespaces = List.copyOf(includeNamespaces);
+        namespaceSelector = namespaceSelector == null ? LabelSelector.everything("registryCredentials[" + index + "].namespaceSelector")
+                : namespaceSelector;
+    }
+
+    /** A credential with no includeNamespaces or namespaceSelector of its own. */
+    public RegistryCredential(int index, String existingSecret, String existingSecretNamespace, String targetSecretName,
+                              List<RegistryPattern> registries, List<Glob> excludeNamespaces, boolean eager, boolean prune) {
+        this(index, existingSecret, existingSecretNamespace, targetSecretName, registries, excludeNamespaces, ALL_NAMESPACES, null, eager,
+                prune);
     }
 
     /** A credential with the defaults {@code eager: false} and {@code prune: false}. */
