@@ -5,13 +5,19 @@ import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceFacts;
+import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.review.ReviewAnswer;
 import io.pullsecretinjector.review.ReviewOutcome;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pullsecretinjector.review.Warnings;
+import io.pullsecretinjector.secrets.ApiProblems;
 import io.pullsecretinjector.secrets.ApiThreadPool;
 import io.pullsecretinjector.secrets.CopyOutcome;
+import io.pullsecretinjector.secrets.NamespaceLabels;
 import io.pullsecretinjector.secrets.SecretReplicator;
 import io.pullsecretinjector.secrets.SourceSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * answered through the pure {@link ReviewAnswer}. A review whose sources and copies are all known
  * from memory is answered on the calling thread with no API call; otherwise the work moves to the
  * API thread pool and the answer goes out within {@code injector.api-budget}, with whatever was
- * ready by then.
+ * ready by then. When the policy has a namespaceSelector, the namespace's labels come from the
+ * replica's namespace watch; one the watch has not delivered yet is read once on the API thread,
+ * within the same budget. The labels of a Pod or of the review are never used.
  */
 @ApplicationScoped
 public class LiveReview {
@@ -39,14 +47,16 @@ public class LiveReview {
     private final PolicyStore policies;
     private final ImageInventory inventory;
     private final SourceSecrets sources;
+    private final NamespaceLabels namespaces;
     private final SecretReplicator replicator;
     private final PolicyEvaluator evaluator;
     private final Executor apiPool;
     private final long budgetNanos;
 
-    public LiveReview(PolicyStore policies, SourceSecrets sources, SecretReplicator replicator, InjectorConfig config,
-                      ApiThreadPool apiPool, ImageInventory inventory, ImageReferenceCache images) {
+    public LiveReview(PolicyStore policies, SourceSecrets sources, NamespaceLabels namespaces, SecretReplicator replicator,
+                      InjectorConfig config, ApiThreadPool apiPool, ImageInventory inventory, ImageReferenceCache images) {
         this.policies = policies;
+        this.namespaces = namespaces;
         this.inventory = inventory;
         this.sources = sources;
         this.replicator = replicator;
@@ -73,9 +83,12 @@ public class LiveReview {
         if (!request.dryRun()) {
             inventory.record(namespace, pod.images());
         }
-        Progress progress = new Progress(pod, namespace, request.dryRun());
-        if (sources.decidable(policy.registryCredentials())) {
-            Decision decision = evaluator.evaluate(policy, namespace, pod, sources.registries(false));
+        // labels only when a selector could use them; null facts: the watch has not delivered the namespace
+        Map<String, String> labels = NamespaceScope.needsLabels(policy) ? namespaces.cached(namespace) : Map.of();
+        NamespaceFacts facts = labels == null ? null : NamespaceFacts.of(namespace, labels);
+        Progress progress = new Progress(pod, namespace, request.dryRun(), facts);
+        if (facts != null && sources.decidable(policy.registryCredentials())) {
+            Decision decision = evaluator.evaluate(policy, facts, pod, sources.registries(false));
             Map<Decision.Match, CopyOutcome> known = fromMemory(decision, namespace, request.dryRun());
             if (known != null) {
                 if (!request.dryRun() && !decision.isSkipped()) {
@@ -129,7 +142,8 @@ public class LiveReview {
      * The first copy runs on this thread; the others on the pool, or here too when it is full.
      */
     private CompletableFuture<ReviewAnswer> withApi(Progress progress, InjectionPolicy policy) {
-        Decision decision = evaluator.evaluate(policy, progress.namespace, progress.pod, sources.registries(true));
+        NamespaceFacts facts = progress.facts != null ? progress.facts : readLabels(progress);
+        Decision decision = evaluator.evaluate(policy, facts, progress.pod, sources.registries(true));
         progress.decision = decision;
         List<Decision.Match> needed = ReviewAnswer.copiesNeeded(decision, progress.dryRun);
         if (needed.isEmpty()) {
@@ -145,6 +159,26 @@ public class LiveReview {
         }
         copy(progress, needed.get(0));
         return CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).thenApply(v -> progress.answer(false));
+    }
+
+    /** One GET of the Namespace; when it fails, the labels stay unknown (no credential with a selector applies) and the answer says why. */
+    private NamespaceFacts readLabels(Progress progress) {
+        String ns = progress.namespace;
+        try {
+            Map<String, String> labels = namespaces.read(ns);
+            if (labels != null) {
+                return NamespaceFacts.of(ns, labels);
+            }
+            progress.labelProblem = "namespace " + ns + " was not found when its labels were read";
+        } catch (KubernetesClientException e) {
+            progress.labelProblem = e.getCode() == 403
+                    ? "the injector may not get namespace " + ns + " (403 Forbidden) to read its labels; grant its ServiceAccount get, "
+                    + "list and watch on namespaces (the Helm chart's ClusterRole does)"
+                    : "the labels of namespace " + ns + " could not be read: " + ApiProblems.describe(e, "get", "namespace " + ns, ns);
+        } catch (RuntimeException e) {
+            progress.labelProblem = "the labels of namespace " + ns + " could not be read (" + e.getClass().getSimpleName() + ")";
+        }
+        return NamespaceFacts.unknownLabels(ns);
     }
 
     private void copy(Progress progress, Decision.Match m) {
@@ -167,18 +201,27 @@ public class LiveReview {
         final PodFacts pod;
         final String namespace;
         final boolean dryRun;
+        /** The namespace as known from memory, or null when its labels are read on the API thread. */
+        final NamespaceFacts facts;
         final Map<Decision.Match, CopyOutcome> outcomes = new ConcurrentHashMap<>();
         volatile Decision decision;
+        volatile String labelProblem;
 
-        Progress(PodFacts pod, String namespace, boolean dryRun) {
+        Progress(PodFacts pod, String namespace, boolean dryRun, NamespaceFacts facts) {
             this.pod = pod;
             this.namespace = namespace;
             this.dryRun = dryRun;
+            this.facts = facts;
         }
 
         ReviewAnswer answer(boolean late) {
             Decision d = decision;
-            return d == null ? ReviewAnswer.timedOut() : ReviewAnswer.of(pod, namespace, d, dryRun, Map.copyOf(outcomes), late);
+            if (d == null) {
+                return ReviewAnswer.timedOut();
+            }
+            ReviewAnswer a = ReviewAnswer.of(pod, namespace, d, dryRun, Map.copyOf(outcomes), late);
+            String problem = labelProblem;
+            return problem == null ? a : a.withWarning(Warnings.of(problem + "; credentials with a namespaceSelector were not injected"));
         }
     }
 }

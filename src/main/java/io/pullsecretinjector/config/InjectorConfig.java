@@ -146,6 +146,18 @@ public interface InjectorConfig {
     Duration leaderLeaseDuration();
 
     /**
+     * Steady rate of Kubernetes Event writes, per second ({@code INJECTOR_EVENT_QPS}). Repeats of an
+     * Event are folded into its series count, so beyond this rate admins still see every occurrence
+     * counted, just a little later; the API server never sees more than this from one replica.
+     */
+    @WithDefault("5")
+    double eventQps();
+
+    /** Event writes allowed at once above {@link #eventQps()} after a quiet spell ({@code INJECTOR_EVENT_BURST}). */
+    @WithDefault("25")
+    int eventBurst();
+
+    /**
      * How many distinct images the inventory of images to mirror keeps ({@code INJECTOR_INVENTORY_MAX_IMAGES});
      * past it the least recently seen are evicted (counted in {@code pullsecret_injector_inventory_evicted}).
      * 5,000 covers a large cluster and keeps the shared record well inside four ConfigMaps.

@@ -104,6 +104,13 @@ public record ReviewAnswer(ReviewOutcome outcome, List<PatchOperation> patch, Li
                 decision.rewrites().size(), null);
     }
 
+    /** The same answer with one more warning. */
+    public ReviewAnswer withWarning(String warning) {
+        List<String> more = new ArrayList<>(warnings);
+        more.add(warning);
+        return new ReviewAnswer(outcome, patch, more, names, notInjected, dryRunCopies, rewritten, why);
+    }
+
     /** For the review's log line: why it was left alone, or what it changed. */
     public String detail() {
         if (why != null) {

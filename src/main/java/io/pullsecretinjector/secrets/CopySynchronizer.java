@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceFacts;
 import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,8 @@ public class CopySynchronizer {
     private final BooleanSupplier leading;
     private final Supplier<Collection<String>> namespaces;
     private final BiConsumer<String, String> changed;
+    private final NamespaceLabels labels;
+    private final CopyEvents events;
     private final Map<String, SourceState> sources = new ConcurrentHashMap<>();
     private final Map<String, RegistryCredential> retired = new ConcurrentHashMap<>();
     private final Set<String> managed = ConcurrentHashMap.newKeySet();
@@ -73,7 +77,20 @@ public class CopySynchronizer {
      */
     public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
                             Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry) {
+        this(api, pacer, injectorNamespace, leading, namespaces, changed, registry, NamespaceLabels.NONE, CopyEvents.NONE);
+    }
+
+    /**
+     * @param labels the namespaces' labels, from memory: a credential with a namespaceSelector is left
+     *               alone in a namespace whose labels are not known (neither created nor pruned)
+     * @param events where the copies written, deleted or failed, and missing sources, are reported
+     */
+    public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
+                            Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry,
+                            NamespaceLabels labels, CopyEvents events) {
         this.api = api;
+        this.labels = labels;
+        this.events = events;
         this.pacer = pacer;
         this.injectorNamespace = injectorNamespace;
         this.leading = leading;
@@ -107,6 +124,12 @@ public class CopySynchronizer {
             if (before == null || before.secret != null) {
                 LOG.warnf("source=%s action=source-missing reason=the source Secret does not exist; every copy is kept as it is, "
                         + "new namespaces get none until it is recreated", ref);
+                if (leading.getAsBoolean()) {
+                    String[] nsName = ref.split("/", 2);
+                    events.record(EventReason.SourceMissing, nsName[0], nsName[1], "The source Secret " + ref + " named by the injection "
+                            + "policy does not exist: copies already made are kept as they are, and namespaces without one get none. "
+                            + "Recreate it, or fix existingSecret/existingSecretNamespace in the policy");
+                }
             }
             return before == null || before.secret != null;
         }
@@ -149,6 +172,10 @@ public class CopySynchronizer {
         long start = System.nanoTime();
         List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
+        Map<String, NamespaceFacts> facts = new HashMap<>();
+        for (String ns : nss) {
+            facts.put(ns, new NamespaceFacts(ns, labels.cached(ns)));
+        }
         int[] counts = new int[3];
         for (RegistryCredential c : p.registryCredentials()) {
             if (onlySource != null && !onlySource.equals(c.source())) {
@@ -160,9 +187,14 @@ public class CopySynchronizer {
                 continue;
             }
             for (String ns : nss) {
+                NamespaceFacts namespace = facts.get(ns);
+                if (!namespace.labelsKnown() && NamespaceScope.needsLabels(p, c)) {
+                    LOG.debugf("namespace=%s source=%s action=skip reason=the namespace's labels are not known yet", ns, c.source());
+                    continue;
+                }
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
                 SourceState now = sources.getOrDefault(c.source(), src);
-                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, ns, injectorNamespace), c.eager(),
+                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
                         c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
                 one(want, ns, c.targetSecretName(), counts);
             }
@@ -223,6 +255,9 @@ public class CopySynchronizer {
             changed.accept(namespace, name);
             LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, want.sourceRef(),
                     action.name().toLowerCase(), step.reason());
+            events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
+                            : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
+                    namespace, name, "Sync loop, source " + want.sourceRef() + ": " + step.reason());
         } catch (Stopped e) {
             throw e;
         } catch (KubernetesClientException e) {
@@ -230,8 +265,9 @@ public class CopySynchronizer {
             counts[2]++;
             metrics.failed();
             String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
-            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb,
-                    ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries"));
+            String why = ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries");
+            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb, why);
+            events.record(EventReason.CopyFailed, namespace, name, "Sync loop, source " + want.sourceRef() + ": " + why);
         } catch (RuntimeException e) {
             counts[2]++;
             metrics.failed();

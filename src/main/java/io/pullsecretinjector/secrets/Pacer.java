@@ -4,9 +4,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket for the sync loop's API calls: {@code qps} calls a second on average, up to
- * {@code burst} at once after a quiet spell. Callers wait their turn in {@link #acquire()}, which a
- * stopping loop interrupts.
+ * A token bucket for API calls: {@code qps} calls a second on average, up to {@code burst} at
+ * once after a quiet spell. The sync loop waits its turn in {@link #acquire()}, which a stopping
+ * loop interrupts; Event writes, which must never wait, ask {@link #tryAcquire()}.
  */
 public final class Pacer {
 
@@ -22,7 +22,7 @@ public final class Pacer {
 
     Pacer(double qps, int burst, LongSupplier clock) {
         if (qps <= 0 || burst < 1) {
-            throw new IllegalArgumentException("sync QPS must be > 0 and burst >= 1, got qps=" + qps + " burst=" + burst);
+            throw new IllegalArgumentException("QPS must be > 0 and burst >= 1, got qps=" + qps + " burst=" + burst);
         }
         this.perNano = qps / 1e9;
         this.burst = burst;
@@ -38,6 +38,18 @@ public final class Pacer {
         last = now;
         tokens -= 1;
         return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+    }
+
+    /** Takes one call's token when one is there now and returns true; otherwise takes nothing and returns false. */
+    synchronized boolean tryAcquire() {
+        long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - last) * perNano);
+        last = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
     }
 
     /** Waits until one more call is allowed. */

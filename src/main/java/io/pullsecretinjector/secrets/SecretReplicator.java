@@ -40,19 +40,26 @@ public class SecretReplicator {
     private final Map<SecretKey, Known> known = new ConcurrentHashMap<>();
     private final Map<SecretKey, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
     private final CopyMetrics counters;
+    private final CopyEvents events;
 
     @Inject
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, BackgroundRenewals renewals) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry, renewals);
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, BackgroundRenewals renewals, CopyEvents events) {
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry, renewals, events);
     }
 
     /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
     public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock, BackgroundRenewals renewals) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry, renewals);
+        this(api, config, registry, clock, renewals, CopyEvents.NONE);
+    }
+
+    /** With a clock of its own and where its Events go. */
+    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock, BackgroundRenewals renewals,
+                            CopyEvents events) {
+        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry, renewals, events);
     }
 
     SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
-        this(api, ttl, Duration.ofSeconds(30), clock, registry, new BackgroundRenewals(Runnable::run));
+        this(api, ttl, Duration.ofSeconds(30), clock, registry, new BackgroundRenewals(Runnable::run), CopyEvents.NONE);
     }
 
     /**
@@ -60,8 +67,9 @@ public class SecretReplicator {
      *                     review budget, after which the review has been answered anyway
      */
     SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry,
-                     BackgroundRenewals renewals) {
+                     BackgroundRenewals renewals, CopyEvents events) {
         this.api = api;
+        this.events = events;
         this.writer = new CopyWriter(api);
         this.ttlNanos = ttl.toNanos();
         this.followerWaitNanos = followerWait.toNanos();
@@ -158,7 +166,21 @@ public class SecretReplicator {
         mine.complete(outcome);
         inFlight.remove(key, mine);
         counters.reconciled(namespace, name, source.ref(), renewal ? "renew" : "ensure", outcome);
+        recordEvent(namespace, name, source.ref(), outcome);
         return outcome;
+    }
+
+    private void recordEvent(String namespace, String name, String sourceRef, CopyOutcome outcome) {
+        switch (outcome.result()) {
+            case CREATED -> events.record(EventReason.CopyCreated, namespace, name,
+                    "Created from " + sourceRef + " for a Pod being admitted in " + namespace);
+            case UPDATED -> events.record(EventReason.CopyUpdated, namespace, name,
+                    "Updated from " + sourceRef + ": the source content changed");
+            case FOREIGN, FAILED -> events.record(outcome.result() == CopyResult.FOREIGN ? EventReason.ForeignSecret : EventReason.CopyFailed,
+                    namespace, name, outcome.warning());
+            default -> {
+            }
+        }
     }
 
     /**

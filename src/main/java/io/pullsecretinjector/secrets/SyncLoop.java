@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceFacts;
+import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -16,10 +19,11 @@ import org.jboss.logging.Logger;
 /**
  * Keeps every copy true after admission, from four parts: {@link SourceWatches} (every replica,
  * so its admission cache drops a rotated source at once), {@link LeaderElection} (only the holder
- * of the Lease runs the rest), {@link NamespaceWatch} (new namespaces for eager credentials) and
+ * of the Lease runs the rest), {@link NamespaceWatch} (the replica's one namespace watch: new
+ * namespaces for eager credentials, relabelled ones for credentials with a namespaceSelector) and
  * the {@link SyncQueue} that runs the {@link CopySynchronizer} passes: on a source change, on a new
- * namespace, on a policy change and every resync period. Losing the lease stops the queue before
- * its next call.
+ * or relabelled namespace, on a policy change and every resync period. Losing the lease stops the
+ * queue before its next call; the namespace watch goes on when admission shares it.
  */
 public class SyncLoop implements AutoCloseable {
 
@@ -50,7 +54,8 @@ public class SyncLoop implements AutoCloseable {
     private InjectionPolicy applied;
     private volatile boolean leading;
     private volatile boolean closed;
-    private volatile NamespaceWatch namespaces;
+    private final NamespaceWatch namespaces;
+    private final boolean ownsNamespaces;
 
     /**
      * @param sourceChanged told the source ref when a source changes (admission drops its cached read)
@@ -58,12 +63,39 @@ public class SyncLoop implements AutoCloseable {
      */
     public SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, Consumer<String> sourceChanged,
                     BiConsumer<String, String> copyChanged, MeterRegistry registry) {
+        this(client, settings, api, policies, sourceChanged, copyChanged, registry, null, CopyEvents.NONE);
+    }
+
+    /**
+     * @param namespaces the replica's namespace watch, shared with admission; null: the loop runs one of its own while it leads
+     * @param events     where the loop's writes and missing sources are reported
+     */
+    SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, Consumer<String> sourceChanged,
+             BiConsumer<String, String> copyChanged, MeterRegistry registry, NamespaceWatch namespaces, CopyEvents events) {
         this.client = client;
         this.settings = settings;
         this.policies = policies;
         this.sourceChanged = sourceChanged;
+        this.ownsNamespaces = namespaces == null;
+        this.namespaces = ownsNamespaces ? new NamespaceWatch(client, settings.resyncPeriod().plusSeconds(30)) : namespaces;
+        this.namespaces.listen(new NamespaceWatch.Listener() {
+            @Override
+            public void created(String namespace) {
+                namespaceCreated(namespace);
+            }
+
+            @Override
+            public void deleted(String namespace) {
+                synchronizer.namespaceDeleted(namespace);
+            }
+
+            @Override
+            public void relabelled(String namespace, Map<String, String> before, Map<String, String> after) {
+                namespaceRelabelled(namespace, before, after);
+            }
+        });
         this.synchronizer = new CopySynchronizer(api, new Pacer(settings.qps(), settings.burst()), settings.namespace(),
-                () -> leading, this::activeNamespaces, copyChanged, registry);
+                () -> leading, this::activeNamespaces, copyChanged, registry, this.namespaces, events);
         this.sources = new SourceWatches(client, this::sourceEvent);
         this.election = settings.leaderElection()
                 ? new LeaderElection(client, settings.namespace(), settings.lease(), settings.identity(), settings.leaseDuration(),
@@ -106,6 +138,9 @@ public class SyncLoop implements AutoCloseable {
         }
         stopLeading();
         sources.close();
+        if (ownsNamespaces) {
+            namespaces.close();
+        }
     }
 
     private synchronized void policyApplied(InjectionPolicy next) {
@@ -135,32 +170,23 @@ public class SyncLoop implements AutoCloseable {
                 return;
             }
             leading = true;
-            NamespaceWatch watch = new NamespaceWatch(client, settings.resyncPeriod().plusSeconds(30), this::namespaceCreated,
-                    synchronizer::namespaceDeleted);
-            namespaces = watch;
             queue.start(settings.resyncPeriod(), synchronizer::fullPass);
             LOG.infof("this replica (%s) leads: starting the sync loop, full resync every %s, %s calls/s (burst %d)",
                     settings.identity(), settings.resyncPeriod(), settings.qps(), settings.burst());
-            queue.execute(watch::start);
+            queue.execute(namespaces::start);
         }
         queue.enqueue(SyncQueue.FULL, synchronizer::fullPass);
     }
 
     private void stopLeading() {
-        NamespaceWatch watch;
         synchronized (this) {
             if (!leading) {
                 return;
             }
             leading = false;
-            watch = namespaces;
-            namespaces = null;
         }
         LOG.infof("this replica (%s) no longer leads: sync loop stopped", settings.identity());
         queue.stop();
-        if (watch != null) {
-            watch.close();
-        }
     }
 
     private void namespaceCreated(String namespace) {
@@ -173,11 +199,36 @@ public class SyncLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * A namespace's labels changed: when that starts or stops a credential with eager or prune
+     * serving it, its copies are checked by a namespace pass now (the resync catches a change
+     * missed while no replica led). Only on the leader: a follower's queue is stopped.
+     */
+    private void namespaceRelabelled(String namespace, Map<String, String> before, Map<String, String> after) {
+        InjectionPolicy p;
+        synchronized (this) {
+            p = applied;
+        }
+        if (p == null || !leading) {
+            return;
+        }
+        NamespaceFacts was = NamespaceFacts.of(namespace, before);
+        NamespaceFacts now = NamespaceFacts.of(namespace, after);
+        for (RegistryCredential c : p.registryCredentials()) {
+            if ((c.eager() || c.prune()) && NamespaceScope.serves(p, c, was, settings.namespace()) != NamespaceScope.serves(p, c, now,
+                    settings.namespace())) {
+                LOG.infof("namespace=%s action=relabelled reason=%s now %s it; checking its copies", namespace, c.path(),
+                        NamespaceScope.serves(p, c, now, settings.namespace()) ? "serves" : "no longer serves");
+                queue.enqueue("namespace " + namespace, () -> synchronizer.namespacePass(namespace));
+                return;
+            }
+        }
+    }
+
     private java.util.Collection<String> activeNamespaces() {
-        NamespaceWatch watch = namespaces;
-        if (watch == null) {
+        if (!leading) {
             throw new IllegalStateException("the namespace list is not available: this replica does not lead");
         }
-        return watch.active();
+        return namespaces.active();
     }
 }

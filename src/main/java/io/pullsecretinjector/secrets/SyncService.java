@@ -24,10 +24,14 @@ public class SyncService {
     private final SourceSecrets sources;
     private final SecretReplicator replicator;
     private final MeterRegistry registry;
+    private final Namespaces namespaces;
+    private final CopyEvents events;
     private volatile SyncLoop loop;
 
     public SyncService(InjectorConfig config, Instance<KubernetesClient> client, SecretApi api, PolicyStore policies,
-                       SourceSecrets sources, SecretReplicator replicator, MeterRegistry registry) {
+                       SourceSecrets sources, SecretReplicator replicator, MeterRegistry registry, Namespaces namespaces, CopyEvents events) {
+        this.namespaces = namespaces;
+        this.events = events;
         this.config = config;
         this.client = client;
         this.api = api;
@@ -48,7 +52,8 @@ public class SyncService {
             LOG.info("the sync loop is off (injector.sync=false): copies are made and refreshed only when Pods are admitted");
             return;
         }
-        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::invalidate, replicator::forget, registry);
+        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::invalidate, replicator::forget, registry,
+                namespaces.watch(), events);
         loop = l;
         l.start();
     }

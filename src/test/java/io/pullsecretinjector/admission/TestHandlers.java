@@ -7,6 +7,8 @@ import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.secrets.ApiThreadPool;
 import io.pullsecretinjector.secrets.BackgroundRenewals;
+import io.pullsecretinjector.secrets.CopyEvents;
+import io.pullsecretinjector.secrets.NamespaceLabels;
 import io.pullsecretinjector.secrets.SecretApi;
 import io.pullsecretinjector.secrets.SecretReplicator;
 import io.pullsecretinjector.secrets.SourceSecrets;
@@ -26,13 +28,23 @@ public final class TestHandlers {
         return wire(store, api, config, metrics, System::nanoTime).handler();
     }
 
-    /** With the caches on the given clock (nanoseconds), so a test can move time past cache-ttl. */
+    /**
+     * With the caches on the given clock (nanoseconds), so a test can move time past cache-ttl. When
+     * the API is also {@link NamespaceLabels} (as {@code FakeSecretApi} is), namespace labels come from it.
+     */
     public static Wired wire(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics, LongSupplier cacheClock) {
+        return wire(store, api, config, metrics, cacheClock, CopyEvents.NONE);
+    }
+
+    /** As {@link #wire(PolicyStore, SecretApi, InjectorConfig, MeterRegistry, LongSupplier)}, with the Events recorded there. */
+    public static Wired wire(PolicyStore store, SecretApi api, InjectorConfig config, MeterRegistry metrics, LongSupplier cacheClock,
+                             CopyEvents events) {
         ImageReferenceCache images = new ImageReferenceCache(ImageReferenceCache.DEFAULT_CAPACITY);
         ApiThreadPool pool = new ApiThreadPool(config);
         BackgroundRenewals renewals = new BackgroundRenewals(pool);
-        SecretReplicator replicator = new SecretReplicator(api, config, metrics, cacheClock, renewals);
-        LiveReview live = new LiveReview(store, new SourceSecrets(api, config.cacheTtl(), cacheClock, renewals), replicator, config, pool,
+        SecretReplicator replicator = new SecretReplicator(api, config, metrics, cacheClock, renewals, events);
+        NamespaceLabels labels = api instanceof NamespaceLabels n ? n : NamespaceLabels.NONE;
+        LiveReview live = new LiveReview(store, new SourceSecrets(api, config.cacheTtl(), cacheClock, renewals), labels, replicator, config, pool,
                 new ImageInventory(config.inventoryMaxImages(), System::currentTimeMillis, images), images);
         return new Wired(new PodMutationHandler(live, replicator, config, metrics), renewals, pool);
     }

@@ -11,8 +11,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** An in-memory {@link SecretApi} that records every call and can be told to fail. */
-public class FakeSecretApi implements SecretApi {
+/**
+ * An in-memory {@link SecretApi} that records every call and can be told to fail; also the
+ * namespaces' labels ({@link NamespaceLabels}), where a read is a call ({@code "get namespace/x"})
+ * and what the watch delivered is memory.
+ */
+public class FakeSecretApi implements SecretApi, NamespaceLabels {
+
+    /** Labels of the namespaces that exist, by name. */
+    public final Map<String, Map<String, String>> namespaceLabels = new ConcurrentHashMap<>();
+    /** The namespaces the watch has delivered: their labels are read from memory, with no call. */
+    public final java.util.Set<String> watched = ConcurrentHashMap.newKeySet();
 
     /** Every call, as {@code "get ns/name"}, {@code "create ns/name"}, {@code "update ns/name"}. */
     public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
@@ -65,6 +74,17 @@ public class FakeSecretApi implements SecretApi {
             put(secret);
             return secrets.get(key(secret));
         }
+    }
+
+    @Override
+    public Map<String, String> cached(String namespace) {
+        return watched.contains(namespace) ? namespaceLabels.get(namespace) : null;
+    }
+
+    @Override
+    public Map<String, String> read(String namespace) {
+        record("get namespace/" + namespace);
+        return namespaceLabels.get(namespace);
     }
 
     private void record(String call) {
