@@ -83,6 +83,28 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aBadSelectorIsRefusedWithItsFieldPathAndTheLastGoodPolicyStays() throws Exception {
+        Path file = Files.writeString(dir.resolve("policy.yaml"), VALID + """
+                    namespaceSelector:
+                      matchLabels: {team: payments}
+                """);
+        start(file);
+        PolicyStore.Loaded good = store.current();
+        assertThat(good.policy().registryCredentials().get(0).namespaceSelector()).hasToString("team=payments");
+
+        Files.writeString(file, VALID + """
+                    namespaceSelector:
+                      matchExpressions:
+                        - {key: team, operator: Exists, values: [payments]}
+                """);
+
+        Await.until("the bad selector is refused", () -> store.lastRefusal() != null);
+        assertThat(store.current()).isSameAs(good);
+        assertThat(store.lastRefusal().message())
+                .contains("registryCredentials[0].namespaceSelector.matchExpressions[0].values: must be empty for operator Exists");
+    }
+
+    @Test
     void aMissingFileIsReportedAndNothingIsInForce() {
         start(dir.resolve("absent.yaml"));
 
