@@ -76,6 +76,9 @@ class SyncLoopTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    io.pullsecretinjector.admission.PodMutationHandler handler;
+
     @TestHTTPResource(value = "/health/ready", management = true) // the management root is /q
     URL ready;
 
@@ -284,6 +287,106 @@ class SyncLoopTest {
     }
 
     static final String REPLICAS_LEASE = "replicas-of-the-takeover-test";
+
+    static final String TENANTS = """
+            - existingSecret: payments-src
+              existingSecretNamespace: registry-creds
+              targetSecretName: payments-copy
+              registries: ["payments.example.com"]
+              namespaceSelector:
+                matchLabels: {team: payments}
+              prune: true
+            - existingSecret: search-src
+              existingSecretNamespace: registry-creds
+              targetSecretName: search-copy
+              registries: ["search.example.com"]
+              namespaceSelector:
+                matchExpressions:
+                  - {key: team, operator: In, values: [search]}
+              eager: true""";
+
+    @Test
+    void aNamespaceChangingTenantLosesThePrunedCopyAndGetsTheEagerOneWithinTenSecondsWithoutWaitingForAResync() {
+        namespace(NS);
+        Secret payments = putSource("payments-src", "payments-token");
+        putSource("search-src", "search-token");
+        labelledNamespace("tenant-move", Map.of("team", "payments"));
+        copyAsAdmissionDoes(payments, "tenant-move", "payments-copy");
+        Secret users = usersSecret("tenant-users", "payments-copy");
+        labelledNamespace("tenant-users", Map.of("team", "payments"));
+        // a replica of its own whose resync is an hour away, on a policy the application's loop does not have:
+        // only the reaction to the label change can move the copies within the test
+        PolicyStore tenants = new PolicyStore();
+        tenants.apply(policy(TENANTS, "\"excluded-*\""), "test");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofHours(1), 500, 500, true, "tenants-test-lease", "replica-t",
+                Duration.ofSeconds(3));
+        try (SyncLoop loop = new SyncLoop(client, settings, new KubernetesSecretApi(client), tenants, ref -> { }, (ns, name) -> { }, registry,
+                null, (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name))) {
+            loop.start();
+            await("replica-t leads and has made its first full pass", Duration.ofSeconds(10),
+                    () -> registry.find("pullsecret_injector_sync_last_full_pass_timestamp_seconds").gauge() != null
+                            && registry.get("pullsecret_injector_sync_last_full_pass_timestamp_seconds").gauge().value() > 0);
+            assertThat(exists("tenant-move", "payments-copy")).isTrue();
+            assertThat(exists("tenant-move", "search-copy")).as("not served yet").isFalse();
+
+            client.namespaces().withName("tenant-move").edit(n -> new NamespaceBuilder(n).editMetadata().addToLabels("team", "search")
+                    .endMetadata().build());
+            client.namespaces().withName("tenant-users").edit(n -> new NamespaceBuilder(n).editMetadata().addToLabels("team", "search")
+                    .endMetadata().build());
+
+            await("the pruned copy is deleted and the eager copy made within 10 s", Duration.ofSeconds(10),
+                    () -> !exists("tenant-move", "payments-copy") && exists("tenant-move", "search-copy"));
+            assertThat(ManagedCopy.isOurs(client.secrets().inNamespace("tenant-move").withName("search-copy").get(), SOURCES + "/search-src"))
+                    .isTrue();
+            await("the eager copy is made in the other relabelled namespace too", Duration.ofSeconds(10),
+                    () -> exists("tenant-users", "search-copy"));
+            assertThat(client.secrets().inNamespace("tenant-users").withName("payments-copy").get().getData())
+                    .as("a Secret the injector did not make is never deleted").isEqualTo(users.getData());
+            assertThat(events).contains("CopyDeleted tenant-move/payments-copy", "CopyCreated tenant-move/search-copy");
+        }
+    }
+
+    @Test
+    void theFirstPodRecordsCopyCreatedRegardingTheCopyAndADeletedSourceRecordsSourceMissingRegardingTheSource() throws Exception {
+        putSource("regcred", "events-token");
+        applyPolicy(policy("""
+                - existingSecret: regcred
+                  existingSecretNamespace: registry-creds
+                  targetSecretName: events-copy
+                  registries: ["registry.example.com"]""", "\"excluded-*\""));
+        awaitLeader();
+        namespace("events-1");
+        var review = io.pullsecretinjector.admission.Reviews.inNamespace(
+                io.pullsecretinjector.admission.Reviews.fixture("pod-create-private-registry-generatename"), "events-1");
+
+        for (int i = 0; i < 20; i++) {
+            handler.handle(io.pullsecretinjector.admission.ReviewDecoder.decode(io.pullsecretinjector.admission.Reviews.bytes(review)))
+                    .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        await("an Event CopyCreated regarding the copy", Duration.ofSeconds(10), () -> events("events-1").stream()
+                .anyMatch(e -> e.getReason().equals("CopyCreated") && e.getRegarding().getName().equals("events-copy")));
+        assertThat(events("events-1")).as("twenty Pods, one copy made: one Event").hasSize(1);
+
+        client.secrets().inNamespace(SOURCES).withName("regcred").delete();
+
+        await("an Event SourceMissing regarding the source", Duration.ofSeconds(10), () -> events(SOURCES).stream()
+                .anyMatch(e -> e.getReason().equals("SourceMissing") && e.getRegarding().getName().equals("regcred")
+                        && e.getRegarding().getNamespace().equals(SOURCES) && e.getType().equals("Warning")));
+        assertThat(events(SOURCES)).filteredOn(e -> e.getReason().equals("SourceMissing")).singleElement()
+                .satisfies(e -> assertThat(e.getNote()).contains("Recreate it").doesNotContain(config("events-token")));
+    }
+
+    List<io.fabric8.kubernetes.api.model.events.v1.Event> events(String namespace) {
+        return client.events().v1().events().inNamespace(namespace).list().getItems();
+    }
+
+    void labelledNamespace(String name, Map<String, String> labels) {
+        namespace(name);
+        client.namespaces().withName(name).edit(n -> new NamespaceBuilder(n).editMetadata().withLabels(labels).endMetadata().build());
+    }
 
     SyncLoop replica(String identity, SecretApi api, PolicyStore policy, MeterRegistry registry) {
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofSeconds(1), 500, 500, true, REPLICAS_LEASE, identity,
