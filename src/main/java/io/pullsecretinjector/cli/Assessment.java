@@ -3,6 +3,7 @@ package io.pullsecretinjector.cli;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.ImageReference;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceFacts;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.RegistryCredential;
@@ -179,7 +180,7 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
      * about a Pod without annotations, which only its namespace can make it skip. Asking it, not
      * reading its sentence, keeps the question of which namespaces are served in one place.
      */
-    static boolean skippedForNamespace(PolicyEvaluator evaluator, InjectionPolicy policy, String namespace, PodFacts pod) {
+    static boolean skippedForNamespace(PolicyEvaluator evaluator, InjectionPolicy policy, NamespaceFacts namespace, PodFacts pod) {
         PodFacts bare = new PodFacts(pod.name(), pod.generateName(), Map.of(), List.of(), List.of(), pod.kind(), pod.namespace());
         return evaluator.evaluate(policy, namespace, bare, c -> SourceRegistries.Lookup.unavailable("not needed")).isSkipped();
     }

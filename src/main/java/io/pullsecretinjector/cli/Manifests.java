@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads Kubernetes manifests (YAML with any number of documents, or JSON; files, directories walked
@@ -72,6 +73,7 @@ public final class Manifests {
     private final List<Target> targets = new ArrayList<>();
     private final List<Skipped> skipped = new ArrayList<>();
     private final List<InputError> errors = new ArrayList<>();
+    private final Map<String, Map<String, String>> namespaceLabels = new java.util.TreeMap<>();
 
     /** @param defaultNamespace the namespace of manifests that name none, as kubectl would use */
     public Manifests(String defaultNamespace) {
@@ -88,6 +90,11 @@ public final class Manifests {
 
     public List<InputError> errors() {
         return errors;
+    }
+
+    /** The labels of the Namespace objects among the manifests, by name: what the policy's namespaceSelector is tested against. */
+    public Map<String, Map<String, String>> namespaceLabels() {
+        return namespaceLabels;
     }
 
     /**
@@ -175,6 +182,12 @@ public final class Manifests {
                 return;
             }
             targets.add(new Target(file, document, item, apiVersion, kind, name, namespace, "(document)", false, doc));
+            return;
+        }
+        if ("Namespace".equals(kind) && "v1".equals(apiVersion)) {
+            Map<String, String> labels = new java.util.TreeMap<>();
+            doc.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            namespaceLabels.put(name, labels);
             return;
         }
         String known = PodTemplates.KNOWN.get(kind);

@@ -3,6 +3,7 @@ package io.pullsecretinjector.cli;
 import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.InjectionPolicy;
+import io.pullsecretinjector.policy.NamespaceFacts;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.review.ReviewAnswer;
@@ -47,9 +48,15 @@ public final class OfflineReview {
         this.sources = sources;
     }
 
-    /** Reviews a Pod (or a Pod template) created in {@code namespace}. */
+    /** Reviews a Pod (or a Pod template) created in a namespace whose labels are not known. */
     public Result review(String namespace, PodFacts pod) {
-        Decision decision = evaluator.evaluate(policy, namespace, pod, sources);
+        return review(NamespaceFacts.unknownLabels(namespace), pod);
+    }
+
+    /** Reviews a Pod (or a Pod template) created in the namespace, with its labels when they are known. */
+    public Result review(NamespaceFacts facts, PodFacts pod) {
+        String namespace = facts.name();
+        Decision decision = evaluator.evaluate(policy, facts, pod, sources);
         Map<Decision.Match, CopyOutcome> copies = new HashMap<>();
         for (Decision.Match m : ReviewAnswer.copiesNeeded(decision, false)) {
             String problem = sources.missing(m.credential());

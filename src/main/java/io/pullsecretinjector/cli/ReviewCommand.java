@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pullsecretinjector.patch.PatchDocument;
 import io.pullsecretinjector.patch.PatchOperation;
+import io.pullsecretinjector.policy.NamespaceFacts;
+import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.PolicyError;
@@ -21,7 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +52,7 @@ import picocli.CommandLine.Spec;
                 "  review --policy examples/policy.yaml --secrets examples/embedded-api examples/workloads.yaml",
                 "  helm template my-release my-chart | review --policy policy.yaml --secrets secrets/ --fail-on-missing -o json -",
                 "  review --policy policy.yaml --fail-on-missing --public-registry docker.io k8s/",
+                "  review --policy policy.yaml --namespace-labels payments-prod=team=payments,tier=prod k8s/",
                 "  review --check-policy my-policy.yaml",
                 "  helm template my-release my-chart | review --images -",
                 "",
@@ -84,6 +90,12 @@ public final class ReviewCommand implements Callable<Integer> {
     @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE", defaultValue = "default",
             description = "The namespace of manifests that name none (default: ${DEFAULT-VALUE}).")
     String namespace;
+
+    @Option(names = "--namespace-labels", paramLabel = "NAMESPACE=KEY=VALUE[,KEY=VALUE...]", description = {
+            "The labels of a namespace, for the policy's namespaceSelector: team-a=team=payments,tier=prod (team-a= for none). Repeatable; "
+                    + "wins over a Namespace object among the MANIFEST files, which is read too.",
+            "A namespace whose labels are given neither way gets no credential that has a namespaceSelector."})
+    List<String> namespaceLabels = new ArrayList<>();
 
     @Option(names = "--injector-namespace", paramLabel = "NAMESPACE", defaultValue = "pullsecret-injector",
             description = "The injector's own namespace, always excluded (default: ${DEFAULT-VALUE}).")
@@ -135,6 +147,7 @@ public final class ReviewCommand implements Callable<Integer> {
         if (manifests.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give at least one MANIFEST to review (or - for standard input)");
         }
+        Map<String, Map<String, String>> givenLabels = parseNamespaceLabels();
         PolicyParseResult parsed = parsePolicy(policy);
         if (!parsed.valid()) {
             report(out, err, parsed.errors(), List.of(), List.of(), List.of(), ExitCodes.INVALID);
@@ -149,20 +162,55 @@ public final class ReviewCommand implements Callable<Integer> {
         OfflineReview reviewer = new OfflineReview(parsed.policy(), injectorNamespace, sources);
         PolicyEvaluator namespaces = new PolicyEvaluator(injectorNamespace);
         List<RegistryPattern> publicPatterns = publicRegistries.stream().map(RegistryPattern::parse).toList();
+        Map<String, Map<String, String>> labels = new LinkedHashMap<>(read.namespaceLabels());
+        labels.putAll(givenLabels);
+        TreeSet<String> unlabelled = new TreeSet<>();
         List<Reviewed> reviewed = new ArrayList<>();
         for (Manifests.Target t : read.targets()) {
             PodFacts pod = PodFacts.fromJson(t.pod());
-            OfflineReview.Result result = reviewer.review(t.namespace(), pod);
-            boolean namespaceSkip = result.decision().isSkipped() && Assessment.skippedForNamespace(namespaces, parsed.policy(), t.namespace(), pod);
+            NamespaceFacts facts = new NamespaceFacts(t.namespace(), labels.get(t.namespace()));
+            if (!facts.labelsKnown() && NamespaceScope.needsLabels(parsed.policy())) {
+                unlabelled.add(t.namespace());
+            }
+            OfflineReview.Result result = reviewer.review(facts, pod);
+            boolean namespaceSkip = result.decision().isSkipped() && Assessment.skippedForNamespace(namespaces, parsed.policy(), facts, pod);
             reviewed.add(new Reviewed(t, result, Assessment.of(t.namespace(), pod, result, sources, namespaceSkip, publicPatterns)));
         }
         int code = ExitCodes.of(!errors.isEmpty(), failOnMissing, failOnSkip, reviewed.stream().map(Reviewed::assessment).toList());
         report(out, err, List.of(), reviewed, read.skipped(), errors, code);
+        for (String ns : unlabelled) {
+            err.printf("namespace %s: its labels were not given, so no credential with a namespaceSelector was applied there; pass "
+                    + "--namespace-labels %s=KEY=VALUE,... or add its Namespace object to the manifests%n", ns, ns);
+        }
+        err.flush();
         return code;
     }
 
     /** One target, the webhook's answer for it, and what a pipeline gates on. */
     record Reviewed(Manifests.Target target, OfflineReview.Result result, Assessment assessment) {
+    }
+
+    /** {@code --namespace-labels} as namespace to labels; a malformed one is a usage error that shows the expected form. */
+    private Map<String, Map<String, String>> parseNamespaceLabels() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String arg : namespaceLabels) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new ParameterException(spec.commandLine(), "--namespace-labels \"" + arg + "\" must be NAMESPACE=KEY=VALUE[,KEY=VALUE...], "
+                        + "for example team-a=team=payments,tier=prod (or team-a= for a namespace without labels)");
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            String rest = arg.substring(eq + 1);
+            for (String pair : rest.isEmpty() ? new String[0] : rest.split(",")) {
+                int at = pair.indexOf('=');
+                if (at <= 0) {
+                    throw new ParameterException(spec.commandLine(), "--namespace-labels \"" + arg + "\": \"" + pair + "\" is not KEY=VALUE");
+                }
+                labels.put(pair.substring(0, at).trim(), pair.substring(at + 1).trim());
+            }
+            out.put(arg.substring(0, eq).trim(), labels);
+        }
+        return out;
     }
 
     private Integer listImages(PrintWriter out, PrintWriter err) {
