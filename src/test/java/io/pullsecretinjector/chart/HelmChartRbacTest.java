@@ -36,6 +36,7 @@ class HelmChartRbacTest {
             expected.add("secrets: get,update,delete " + s.targets());
         }
         expected.add("namespaces: get,list,watch");
+        expected.add("events.k8s.io/events: create,patch");
         assertThat(s.render().one(ClusterRole.class).getRules()).extracting(HelmChartRbacTest::line).isEqualTo(expected);
     }
 

@@ -115,6 +115,11 @@ class HelmChartScenariosTest {
         boolean mirrors = "two-credentials-values.yaml".equals(s.valuesFile());
         assertThat(parsed.policy().imageRewrites()).extracting(r -> r.from().text() + " -> " + r.to())
                 .isEqualTo(mirrors ? List.of("*.gcr.io -> registry.example.com/gcr/{registry}") : List.of());
+        boolean tenants = "tenants-values.yaml".equals(s.valuesFile());
+        assertThat(parsed.policy().namespaceSelector()).hasToString(tenants ? "tenant" : "");
+        assertThat(parsed.policy().registryCredentials()).extracting(c -> c.namespaceSelector().toString())
+                .isEqualTo(tenants ? List.of("tenant=acme,env notin (sandbox)", "tenant=globex", "") : parsed.policy().registryCredentials().stream()
+                        .map(c -> "").toList());
         // The injector finds the ConfigMap through INJECTOR_POLICY_CONFIGMAP.
         assertThat(env(container(s), "INJECTOR_POLICY_CONFIGMAP"))
                 .isEqualTo(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName());

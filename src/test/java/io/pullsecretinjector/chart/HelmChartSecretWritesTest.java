@@ -127,14 +127,14 @@ class HelmChartSecretWritesTest {
     static Stream<Arguments> rbac() {
         return Stream.of(
                 Arguments.of("no patch verb on Secrets: the injector never patches one", Map.of(),
-                        List.of("secrets: create", "secrets: get,update,delete [regcred]", "namespaces: get,list,watch")),
+                        List.of("secrets: create", "secrets: get,update,delete [regcred]", "namespaces: get,list,watch", "events.k8s.io/events: create,patch")),
                 Arguments.of("a retired copy name keeps get and delete only, so its copies can be pruned",
                         Map.of("rbac.retiredSecretNames[0]", "old-regcred"),
                         List.of("secrets: create", "secrets: get,update,delete [regcred]", "secrets: get,delete [old-regcred]",
-                                "namespaces: get,list,watch")),
+                                "namespaces: get,list,watch", "events.k8s.io/events: create,patch")),
                 Arguments.of("a retired name that is still a copy name adds no rule",
                         Map.of("rbac.retiredSecretNames[0]", "regcred"),
-                        List.of("secrets: create", "secrets: get,update,delete [regcred]", "namespaces: get,list,watch")));
+                        List.of("secrets: create", "secrets: get,update,delete [regcred]", "namespaces: get,list,watch", "events.k8s.io/events: create,patch")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -74,7 +74,10 @@ record Scenario(
                     concat(HELM_TLS, REGCRED_ROLE, List.of("Role/platform-secrets/" + FULLNAME + "-source",
                             "RoleBinding/platform-secrets/" + FULLNAME + "-source")),
                     "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of("dockerhub", "regcred"),
-                    Map.of("registry-creds", List.of("regcred"), "platform-secrets", List.of("dockerhub-pull"))));
+                    Map.of("registry-creds", List.of("regcred"), "platform-secrets", List.of("dockerhub-pull"))),
+            new Scenario("two tenants by namespace label with a credential each, and a mirror credential for all", "tenants-values.yaml",
+                    concat(HELM_TLS, REGCRED_ROLE), "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of("acme-pull", "globex-pull", "mirror-pull"),
+                    Map.of("registry-creds", List.of("acme-pull", "globex-pull", "mirror-pull"))));
 
     private static final Map<String, ChartRender.Manifests> RENDERED = new ConcurrentHashMap<>();
 
