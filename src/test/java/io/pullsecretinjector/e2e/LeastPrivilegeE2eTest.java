@@ -52,6 +52,10 @@ class LeastPrivilegeE2eTest {
                 arguments("watch a source Secret by name (field selector)", "watch", "", "secrets", Suite.SOURCES, "regcred"),
                 arguments("watch namespaces", "watch", "", "namespaces", "", null),
                 arguments("list namespaces", "list", "", "namespaces", "", null),
+                arguments("read one namespace's labels", "get", "", "namespaces", "", TEAM),
+                arguments("record an Event about a copy", "create", "events.k8s.io", "events", TEAM, null),
+                arguments("add a repeat to an Event's series", "patch", "events.k8s.io", "events", TEAM, "regcred.18d3f0c2a1b4e5f6"),
+                arguments("record an Event about a source", "create", "events.k8s.io", "events", Suite.SOURCES, null),
                 arguments("watch the policy ConfigMap", "watch", "", "configmaps", Suite.NAMESPACE, Suite.RELEASE + "-policy"),
                 arguments("create the leader Lease", "create", "coordination.k8s.io", "leases", Suite.NAMESPACE, null),
                 arguments("renew the leader Lease", "update", "coordination.k8s.io", "leases", Suite.NAMESPACE, Suite.LEASE),
@@ -73,6 +77,10 @@ class LeastPrivilegeE2eTest {
                 arguments("read another ConfigMap of its own namespace", "get", "", "configmaps", Suite.NAMESPACE, "kube-root-ca.crt"),
                 arguments("change the webhook registration", "update", "admissionregistration.k8s.io", "mutatingwebhookconfigurations", "",
                         Suite.RELEASE),
+                arguments("relabel a namespace", "update", "", "namespaces", "", TEAM),
+                arguments("read Events", "list", "events.k8s.io", "events", TEAM, null),
+                arguments("delete Events", "delete", "events.k8s.io", "events", TEAM, "regcred.18d3f0c2a1b4e5f6"),
+                arguments("record core v1 Events", "create", "", "events", TEAM, null),
                 arguments("change its own RBAC", "update", "rbac.authorization.k8s.io", "clusterroles", "", Suite.RELEASE));
     }
 
