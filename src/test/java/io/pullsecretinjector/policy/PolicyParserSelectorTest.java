@@ -6,9 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** The namespaceSelector and per-credential includeNamespaces fields: read as Kubernetes reads a label selector, refused with their path. */
 class PolicyParserSelectorTest {
@@ -52,6 +50,7 @@ class PolicyParserSelectorTest {
         assertThat(mirror.namespaceSelector().matchesEverything()).as("an absent selector matches everything").isTrue();
     }
 
+    /** Refused selectors, each with its field path and what is wrong: run by {@link PolicyParserTest}'s table of invalid policies. */
     static Stream<Arguments> invalid() {
         return Stream.of(
                 arguments("a bad operator", credentialWith("matchExpressions:\n  - {key: team, operator: Equals, values: [a]}"),
@@ -91,17 +90,5 @@ class PolicyParserSelectorTest {
                 arguments("a bad credential includeNamespaces glob", HEADER
                                 + "registryCredentials:\n  - existingSecret: s\n    existingSecretNamespace: ns\n    includeNamespaces: [\"Team\"]\n",
                         "registryCredentials[0].includeNamespaces[0]", "is not a namespace glob"));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("invalid")
-    void aBadSelectorIsRefusedWithItsFieldPath(String sentence, String document, String path, String message) {
-        PolicyParseResult result = parser.parse(document);
-
-        assertThat(result.policy()).isNull();
-        assertThat(result.errors()).anySatisfy(e -> {
-            assertThat(e.path()).isEqualTo(path);
-            assertThat(e.message()).contains(message);
-        });
     }
 }

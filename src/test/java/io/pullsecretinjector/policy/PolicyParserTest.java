@@ -120,7 +120,7 @@ class PolicyParserTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("invalid")
+    @MethodSource({"invalid", "io.pullsecretinjector.policy.PolicyParserSelectorTest#invalid"})
     void anInvalidPolicyIsRefusedWithTheFieldPathAndWhatIsWrong(String sentence, String document, String path, String message) {
         PolicyParseResult result = parser.parse(document);
 
