@@ -76,6 +76,22 @@ public class FakeSecretApi implements SecretApi, NamespaceLabels {
         }
     }
 
+    /** Deletes only at the resourceVersion given, as the precondition does; 409 when it changed. */
+    @Override
+    public boolean delete(Secret secret) {
+        record("delete " + key(secret));
+        synchronized (this) {
+            Secret current = secrets.get(key(secret));
+            if (current == null) {
+                return false;
+            }
+            if (!current.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
+                throw new KubernetesClientException(new StatusBuilder().withCode(409).withReason("Conflict").build());
+            }
+            return secrets.remove(key(secret)) != null;
+        }
+    }
+
     @Override
     public Map<String, String> cached(String namespace) {
         return watched.contains(namespace) ? namespaceLabels.get(namespace) : null;
