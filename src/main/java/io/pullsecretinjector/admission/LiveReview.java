@@ -12,7 +12,6 @@ import io.pullsecretinjector.policy.PolicyEvaluator;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.review.ReviewAnswer;
 import io.pullsecretinjector.review.ReviewOutcome;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pullsecretinjector.review.Warnings;
 import io.pullsecretinjector.secrets.ApiProblems;
 import io.pullsecretinjector.secrets.ApiThreadPool;
@@ -170,13 +169,8 @@ public class LiveReview {
                 return NamespaceFacts.of(ns, labels);
             }
             progress.labelProblem = "namespace " + ns + " was not found when its labels were read";
-        } catch (KubernetesClientException e) {
-            progress.labelProblem = e.getCode() == 403
-                    ? "the injector may not get namespace " + ns + " (403 Forbidden) to read its labels; grant its ServiceAccount get, "
-                    + "list and watch on namespaces (the Helm chart's ClusterRole does)"
-                    : "the labels of namespace " + ns + " could not be read: " + ApiProblems.describe(e, "get", "namespace " + ns, ns);
         } catch (RuntimeException e) {
-            progress.labelProblem = "the labels of namespace " + ns + " could not be read (" + e.getClass().getSimpleName() + ")";
+            progress.labelProblem = ApiProblems.namespaceLabels(e, ns);
         }
         return NamespaceFacts.unknownLabels(ns);
     }

@@ -55,6 +55,15 @@ public final class ApiProblems {
                 + "); check the API server and the injector's network policy; the next Pod will retry";
     }
 
+    /** Why the labels of a namespace could not be read (one GET of the Namespace), and what to do. */
+    public static String namespaceLabels(Throwable e, String namespace) {
+        if (e instanceof KubernetesClientException k && k.getCode() == 403) {
+            return "the injector may not get namespace " + namespace + " (403 Forbidden) to read its labels; grant its ServiceAccount get, "
+                    + "list and watch on namespaces (the Helm chart's ClusterRole does)";
+        }
+        return "the labels of namespace " + namespace + " could not be read: " + describe(e, "get", "namespace " + namespace, namespace);
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "no reason given";

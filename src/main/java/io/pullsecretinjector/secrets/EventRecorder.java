@@ -178,7 +178,8 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
                 patched.increment();
             }
             String done = name;
-            Series now = series.computeIfPresent(key, (k, cur) -> cur.eventName == null || cur.eventName.equals(done) ? cur.wrote(done, s.count) : cur);
+            // a series restarted meanwhile (after a quiet spell) is not the one this Event counts
+            Series now = series.computeIfPresent(key, (k, cur) -> cur.first.equals(s.first) ? cur.wrote(done, s.count) : cur);
             if (now != null && now.count > now.written) {
                 dirty.add(key);
             }
@@ -203,7 +204,7 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
     private Event event(Key key, Series s) {
         EventBuilder b = new EventBuilder()
                 .withNewMetadata().withNamespace(key.namespace)
-                .withName(key.name + "." + Long.toHexString(s.first.getEpochSecond() * 1_000_000_000L + s.first.getNano()))
+                .withName(eventName(key.name, s.first))
                 .endMetadata()
                 .withNewRegarding().withApiVersion("v1").withKind("Secret").withNamespace(key.namespace).withName(key.name).endRegarding()
                 .withReason(key.reason.name())
@@ -218,6 +219,12 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
             b.withNewSeries().withCount(s.count).withLastObservedTime(new MicroTime(MICRO_TIME.format(s.last))).endSeries();
         }
         return b.build();
+    }
+
+    /** As client-go names Events: the object's name and the time in hex, kept within a name's 253 characters. */
+    private static String eventName(String regarding, Instant first) {
+        String suffix = "." + Long.toHexString(first.getEpochSecond() * 1_000_000_000L + first.getNano());
+        return (regarding.length() + suffix.length() > 253 ? regarding.substring(0, 253 - suffix.length()) : regarding) + suffix;
     }
 
     static String truncate(String note) {

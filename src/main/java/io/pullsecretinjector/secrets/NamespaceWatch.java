@@ -149,13 +149,16 @@ final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
         if ((w == null || !w.isRunning()) && !closed) {
             start();
             w = watch;
-        } else if (w != null && !w.hasSynced()) {
-            try {
-                w.start().toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                // reported below as not available
+        } else if (w != null) {
+            // started in the background (for admission's labels): wait for its first list here
+            long deadline = System.nanoTime() + startTimeout.toNanos();
+            while (!w.hasSynced() && w.isRunning() && System.nanoTime() - deadline < 0) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         if (w == null || !w.hasSynced()) {

@@ -173,7 +173,7 @@ public class SecretReplicator {
     private void recordEvent(String namespace, String name, String sourceRef, CopyOutcome outcome) {
         switch (outcome.result()) {
             case CREATED -> events.record(EventReason.CopyCreated, namespace, name,
-                    "Created from " + sourceRef + " for a Pod being admitted in " + namespace);
+                    "Created from " + sourceRef + " for the Pods of namespace " + namespace);
             case UPDATED -> events.record(EventReason.CopyUpdated, namespace, name,
                     "Updated from " + sourceRef + ": the source content changed");
             case FOREIGN, FAILED -> events.record(outcome.result() == CopyResult.FOREIGN ? EventReason.ForeignSecret : EventReason.CopyFailed,

@@ -15,6 +15,7 @@ import io.pullsecretinjector.config.TestConfigs;
 import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.secrets.EventReason;
 import io.pullsecretinjector.secrets.FakeSecretApi;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,10 +56,10 @@ class TenantLabelsAdmissionTest {
     final FakeSecretApi api = new FakeSecretApi();
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final List<String> events = new CopyOnWriteArrayList<>();
+    final PolicyStore store = new PolicyStore();
     final PodMutationHandler handler;
 
     TenantLabelsAdmissionTest() {
-        PolicyStore store = new PolicyStore();
         store.apply(POLICY, "test");
         handler = TestHandlers.wire(store, api, TestConfigs.defaults(), metrics, System::nanoTime,
                 (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name + ": " + note)).handler();
@@ -143,6 +144,31 @@ class TenantLabelsAdmissionTest {
                 "the injector may not get namespace locked (403 Forbidden)", "grant its ServiceAccount get, list and watch on namespaces",
                 "credential payments-pull not injected: the labels of namespace locked are not known, "
                         + "so registryCredentials[0].namespaceSelector (team=payments) cannot be checked");
+    }
+
+    @Test
+    void aNamespaceReadSlowerThanTheBudgetAdmitsThePodWithoutCredentialsWithinTheBudgetAndSaysSo() throws Exception {
+        namespace("slow", Map.of("team", "payments"), false);
+        api.failWith = call -> {
+            if (call.startsWith("get namespace/")) {
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        };
+        PodMutationHandler budgeted = TestHandlers.wire(store, api, TestConfigs.with(Map.of("apiBudget", Duration.ofMillis(300))), metrics,
+                System::nanoTime).handler();
+        ObjectNode review = inNamespace(fixture("pod-create-tenant-images"), "slow");
+
+        long start = System.nanoTime();
+        JsonNode response = Reviews.answer(budgeted.handle(ReviewDecoder.decode(Reviews.bytes(review)))).get(10, TimeUnit.SECONDS);
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2500);
+        assertThat(response.has("patch")).isFalse();
+        assertThat(response.path("warnings").toString()).contains("did not answer within the injector's budget");
     }
 
     @Test
