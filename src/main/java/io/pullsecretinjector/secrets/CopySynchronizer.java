@@ -9,7 +9,6 @@ import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,10 +171,6 @@ public class CopySynchronizer {
         long start = System.nanoTime();
         List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
-        Map<String, NamespaceFacts> facts = new HashMap<>();
-        for (String ns : nss) {
-            facts.put(ns, new NamespaceFacts(ns, labels.cached(ns)));
-        }
         int[] counts = new int[3];
         for (RegistryCredential c : p.registryCredentials()) {
             if (onlySource != null && !onlySource.equals(c.source())) {
@@ -187,7 +182,8 @@ public class CopySynchronizer {
                 continue;
             }
             for (String ns : nss) {
-                NamespaceFacts namespace = facts.get(ns);
+                // the labels as they are now, not at the start of a long pass: a relabel meanwhile is already handled
+                NamespaceFacts namespace = new NamespaceFacts(ns, labels.cached(ns));
                 if (!namespace.labelsKnown() && NamespaceScope.needsLabels(p, c)) {
                     LOG.debugf("namespace=%s source=%s action=skip reason=the namespace's labels are not known yet", ns, c.source());
                     continue;

@@ -195,7 +195,7 @@ public class SyncLoop implements AutoCloseable {
             p = applied;
         }
         if (p != null && p.registryCredentials().stream().anyMatch(RegistryCredential::eager)) {
-            queue.enqueue("namespace " + namespace, () -> synchronizer.namespacePass(namespace));
+            queue.enqueueNamespace("namespace " + namespace, () -> synchronizer.namespacePass(namespace));
         }
     }
 
@@ -219,7 +219,7 @@ public class SyncLoop implements AutoCloseable {
                     settings.namespace())) {
                 LOG.infof("namespace=%s action=relabelled reason=%s now %s it; checking its copies", namespace, c.path(),
                         NamespaceScope.serves(p, c, now, settings.namespace()) ? "serves" : "no longer serves");
-                queue.enqueue("namespace " + namespace, () -> synchronizer.namespacePass(namespace));
+                queue.enqueueNamespace("namespace " + namespace, () -> synchronizer.namespacePass(namespace));
                 return;
             }
         }

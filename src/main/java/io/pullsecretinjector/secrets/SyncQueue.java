@@ -3,6 +3,7 @@ package io.pullsecretinjector.secrets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,8 +14,10 @@ import org.jboss.logging.Logger;
  * The sync loop's work queue: one worker thread runs the passes one after the other (each pass
  * paces its own API calls with the {@link Pacer}), and a full pass is queued every resync period.
  * A pass already queued is not queued again, and a queued full pass covers every other pass until
- * it starts. Runs only while started (this replica leads); stopping interrupts the running pass
- * and drops the queued ones.
+ * it starts. Passes over one namespace (a new or relabelled one) run on a second worker of their
+ * own ({@link #enqueueNamespace}), so that a full pass over thousands of namespaces, which takes
+ * minutes at the default pace, does not hold them up: they are a few calls each. Runs only while
+ * started (this replica leads); stopping interrupts the running passes and drops the queued ones.
  */
 final class SyncQueue {
 
@@ -24,7 +27,9 @@ final class SyncQueue {
     static final String FULL = "full";
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Set<String> pendingNamespaces = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService worker;
+    private ExecutorService namespaceWorker;
 
     /** Starts the worker and queues {@code fullPass} now and every {@code resyncPeriod}; false when already started. */
     synchronized boolean start(Duration resyncPeriod, Runnable fullPass) {
@@ -32,8 +37,14 @@ final class SyncQueue {
             return false;
         }
         pending.clear();
+        pendingNamespaces.clear();
         worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "copy-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        namespaceWorker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "copy-sync-namespace");
             t.setDaemon(true);
             return t;
         });
@@ -45,13 +56,20 @@ final class SyncQueue {
     /** Stops the worker, interrupting the running pass; queued passes are dropped. */
     void stop() {
         ScheduledExecutorService w;
+        ExecutorService n;
         synchronized (this) {
             w = worker;
+            n = namespaceWorker;
             worker = null;
+            namespaceWorker = null;
             pending.clear();
+            pendingNamespaces.clear();
         }
         if (w != null) {
             w.shutdownNow();
+        }
+        if (n != null) {
+            n.shutdownNow();
         }
     }
 
@@ -90,9 +108,28 @@ final class SyncQueue {
                 return;
             }
         }
+        submit(w, pending, key, pass);
+    }
+
+    /**
+     * Queues a pass over one namespace on the second worker, unless the same is queued there
+     * already; nothing while stopped. A queued full pass does not cover it: it may be minutes away.
+     */
+    void enqueueNamespace(String key, Runnable pass) {
+        ExecutorService n;
+        synchronized (this) {
+            n = namespaceWorker;
+            if (n == null || !pendingNamespaces.add(key)) {
+                return;
+            }
+        }
+        submit(n, pendingNamespaces, key, pass);
+    }
+
+    private static void submit(ExecutorService w, Set<String> queued, String key, Runnable pass) {
         try {
             w.execute(() -> {
-                pending.remove(key);
+                queued.remove(key);
                 try {
                     pass.run();
                 } catch (CopySynchronizer.Stopped e) {
@@ -102,7 +139,7 @@ final class SyncQueue {
                 }
             });
         } catch (RejectedExecutionException e) {
-            pending.remove(key); // stopped meanwhile
+            queued.remove(key); // stopped meanwhile
         }
     }
 }

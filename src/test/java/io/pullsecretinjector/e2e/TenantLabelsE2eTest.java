@@ -64,6 +64,13 @@ class TenantLabelsE2eTest {
                             && "Secret".equals(e.getRegarding().getKind())
                             && "pullsecret-injector.io/injector".equals(e.getReportingController())));
 
+            // helm applies the policy before the Role that grants its new sources, so the sync loop reads them a few
+            // seconds later; a label change before that has no source to copy from (the resync would catch up)
+            InjectorProcess injector = Suite.serving();
+            Eventually.that("the sync loop has read both new sources", Duration.ofSeconds(30),
+                    () -> List.of("acme-pull", "globex-pull").stream().allMatch(name -> injector.logLines().stream()
+                            .anyMatch(l -> l.contains("source=" + Suite.SOURCES + "/" + name + " action=source-changed"))));
+
             label(ns, "globex");
             Duration took = Eventually.that("the acme-pull copy is deleted and the globex-pull copy made", Duration.ofSeconds(10),
                     () -> admin.secrets().inNamespace(ns).withName("acme-pull").get() == null

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The sync loop's work queue: one pass at a time, no pass queued twice, a queued full pass covers the rest. */
+/**
+ * The sync loop's work queue: one pass at a time, no pass queued twice, a queued full pass covers
+ * the rest; passes over one namespace run beside them, not behind them.
+ */
 class SyncQueueTest {
 
     static final Duration NO_RESYNC = Duration.ofHours(1);
@@ -126,5 +129,31 @@ class SyncQueueTest {
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the running pass was interrupted").isTrue();
         assertThat(queue.running()).isFalse();
         assertThat(ran).as("the queued pass was dropped").isEmpty();
+    }
+
+    @Test
+    void aNamespacePassRunsWhileALongPassHoldsTheWorkerAndIsNotCoveredByAQueuedFullPass() throws InterruptedException {
+        queue.start(NO_RESYNC, pass("full"));
+        blockTheWorker();
+        queue.enqueue(SyncQueue.FULL, pass("full"));
+
+        queue.enqueueNamespace("namespace team-a", pass("namespace team-a"));
+        queue.enqueueNamespace("namespace team-a", pass("namespace team-a"));
+
+        Await.until("the namespace pass ran beside the blocked worker", () -> ran.contains("namespace team-a"));
+        assertThat(ran).containsExactly("namespace team-a");
+        release.countDown();
+        Await.until("the full pass ran after the long one", () -> ran.contains("full"));
+    }
+
+    @Test
+    void noNamespacePassRunsWhileStopped() {
+        queue.enqueueNamespace("namespace team-a", pass("namespace team-a"));
+
+        queue.start(NO_RESYNC, pass("full"));
+        queue.stop();
+        queue.enqueueNamespace("namespace team-b", pass("namespace team-b"));
+
+        assertThat(ran).isEmpty();
     }
 }
