@@ -136,7 +136,10 @@ PY
 log "checked: warm and large reviews get a patch; a Pod in a namespace unknown to the API gets both copies, no warning"
 
 # RSS under load: the largest VmRSS seen, sampled every 0.5 s (bounded: at most 1 h).
-(for _ in $(seq 1 7200); do rss_kb; sleep 0.5; done >$WORK/rss.txt 2>/dev/null) &
+# Each sample also splits it: anonymous memory (heap, metaspace, code, malloc) and file pages mapped
+# (the jars, the JDK's libraries and the AOT cache, which the kernel can drop and read again).
+rss_split() { awk '/^(VmRSS|RssAnon|RssFile)/ {printf "%s ", $2} END {print ""}' /proc/$server_pid/status; }
+(for _ in $(seq 1 7200); do rss_split; sleep 0.5; done >$WORK/rss.txt 2>/dev/null) &
 sampler_pid=$!
 
 # --- load ---------------------------------------------------------------------------------------
@@ -249,7 +252,10 @@ for _ in $(seq "$RUNS"); do
 done
 
 kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""
-rss_max=$(sort -n $WORK/rss.txt | tail -1)
+read -r rss_max rss_max_anon rss_max_file < <(sort -n $WORK/rss.txt | tail -1)
+rss_samples=$(grep -c . $WORK/rss.txt)
+rss_over=$(awk '$1 > 200 * 1024' $WORK/rss.txt | grep -c . || true)
+rss_median=$(sort -n $WORK/rss.txt | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')
 cleanup; server_pid=""
 
 # --- JMH ----------------------------------------------------------------------------------------
@@ -264,6 +270,7 @@ python3 bench/report.py "$RAW" "$WORK/jmh.json" >"$out" \
   date="$(date -u '+%F %H:%M UTC')" commit="$commit" cpu="$cpu_model" cores="$(nproc)" jdk="$jdk" \
   load_start="$load_start" load_end="$load_end" warmup="$WARMUP" runs="$RUNS" duration="$DURATION" \
   startup_ms="$startup_ms" quarkus_started_s="${quarkus_started:-?}" rss_start_kb="$rss_start" rss_max_kb="$rss_max" \
+  rss_max_anon_kb="$rss_max_anon" rss_max_file_kb="$rss_max_file" rss_samples="$rss_samples" rss_over="$rss_over" rss_median_kb="$rss_median" \
   wrk="$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" h2load="$(h2load --version | head -1)" \
   server_cpu="$SERVER_CPU" load_cpu="$LOAD_CPU" jvm="$image_malloc_env $AOT_JAVA ${jvm_flags[*]} ${aot_flags[*]}" \
   stack_pairs="$STACK_PAIRS" stack_seconds="$STACK_SECONDS" load_pairs="$load_pairs" load_startup="$load_startup" elapsed_s="$(( $(date +%s) - started_at ))"
