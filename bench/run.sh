@@ -51,7 +51,8 @@ if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   install_packages "${missing[@]}"
 fi
-[[ -x $AOT_JAVA ]] && "$AOT_JAVA" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1 \
+# (asks for the flag only: a JVM given -XX:AOTCacheOutput writes that file, and its .config, on exit)
+[[ -x $AOT_JAVA ]] && "$AOT_JAVA" -XX:+PrintFlagsFinal -version 2>/dev/null | grep -q ' AOTCacheOutput ' \
   || { echo "bench: AOT_JAVA=$AOT_JAVA is not a JDK 25 or later (the image's runtime, with AOT caches); set AOT_JAVA" >&2; exit 1; }
 
 # --- build --------------------------------------------------------------------------------------
