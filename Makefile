@@ -59,7 +59,7 @@ lint: ## Check .github/workflows statically with actionlint (built from its Go m
 	$(ACTIONLINT) -no-color .github/workflows/*.yaml
 
 .PHONY: bench
-bench: ## Benchmark /mutate against a ceiling endpoint built into a bench-only app (~15 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md
+bench: ## Benchmark /mutate against a ceiling endpoint and a bare Quarkus app, on JDK 25 with the image's AOT cache (~20 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md
 	WARMUP=$(WARMUP) RUNS=$(RUNS) DURATION=$(DURATION) MVN="$(MVN)" bench/run.sh
 
 .PHONY: fuzz

@@ -5,7 +5,8 @@
 # settings (bench/lib.sh; section 3 chooses its own), the mock Kubernetes API in
 # its own JVM and the load on LOAD_CPU. Prints, in about 15 minutes:
 #   1. start-up: process start to first HTTPS 200, and Quarkus's own "started in", 3 starts each
-#      plain and with a dynamic AppCDS archive of this JDK (made by one training start);
+#      without and with the AOT cache of run.sh (the image's training run), and with it and the C1
+#      compiler only (-XX:TieredStopAtLevel=1: what the JIT's C2 work costs the start on one core);
 #   2. 2,000 reviews/s over HTTP/2, /mutate and the ceiling alternating (30 s warm-up each, then
 #      three 20 s runs each): p99 per run, slow (> 2 ms) requests per second, GC pauses, and methods
 #      the JIT made not entrant;
@@ -23,7 +24,14 @@
 #      each), with `perf record` of the server for 10 s of each run (bench/perf-split.py: the
 #      server's CPU per review by part) and how often the load generator had gone to sleep and had
 #      to be woken per review (its voluntary context switches). Needs perf (Debian's linux-perf,
-#      installed if missing), and root or kernel.perf_event_paranoid <= 1 for the kernel's frames.
+#      installed if missing), and root or kernel.perf_event_paranoid <= 1 for the kernel's frames;
+#   7. the warm path against bench/floor's bare app (target 7), one webhook setting at a time: for
+#      each STACK_VARIANTS entry (';'-separated lists of NAME=value environment settings, JVM flags,
+#      or build:NAME=value for a Quarkus build-time property, e.g. the Micrometer binders, which
+#      rebuilds the bench build with it; "-" is the webhook as it ships) the webhook and the bare
+#      app both warm (20 s each, alternating), then three pairs of 10 s alternating the two: the
+#      ratio per pair and its median, by reviews/s and by server CPU per review.
+# The webhook runs as run.sh runs it: on AOT_JAVA with run.sh's AOT cache (target/bench/app.aot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -31,12 +39,12 @@ WORK=target/bench
 DIAG=$WORK/diagnose
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
-SECTIONS=${SECTIONS:-1 2 3 4 5 6} # which of the six to run
+SECTIONS=${SECTIONS:-1 2 3 4 5 6 7} # which of the seven to run
+STACK_VARIANTS=${STACK_VARIANTS:--;build:quarkus.micrometer.binder.http-server.enabled=false}
 MEMORY_VARIANTS=${MEMORY_VARIANTS:-image;-}
-URL=https://127.0.0.1:8443
 mkdir -p "$DIAG"
 section() { [[ " $SECTIONS " == *" $1 "* ]]; }
-[[ -f $WORK/review-2k.json ]] || { echo "diagnose: run bench/run.sh (make bench) first" >&2; exit 1; }
+[[ -f $WORK/review-2k.json && -f $WORK/app.aot ]] || { echo "diagnose: run bench/run.sh (make bench) first" >&2; exit 1; }
 # run.sh's build: the app with the ceiling endpoint (-Pbench) and the embedded API as the mock cluster (-Dembedded-api)
 jar tf target/quarkus-app/app/pullsecret-injector-*.jar 2>/dev/null | grep -q 'io/pullsecretinjector/bench/CeilingResource' \
   || { echo "diagnose: target/quarkus-app is not the bench build; run bench/run.sh (make bench), or ./mvnw -B -Pbench -Dembedded-api package -DskipTests" >&2; exit 1; }
@@ -52,6 +60,7 @@ first_ms=""
 server_env=("$image_malloc_env") # NAME=value settings for the next start_server
 server_flags=("${image_jvm_flags[@]}") # JVM flags for the next start_server
 server_jar=target/quarkus-app/quarkus-run.jar # the app the next start_server runs (section 5: the floors)
+server_aot=(-XX:AOTCache=$WORK/app.aot) # the webhook's AOT cache flag (none for the floors: the cache is the webhook's)
 start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once the first HTTPS 200 arrived (no subshell: $server is needed)
   local log=$1; shift
   local t0 code
@@ -63,7 +72,7 @@ start_server() { # start_server LOG JVM_FLAGS... -> $server, and $first_ms once 
   t0=$(date +%s%N)
   INJECTOR_POLICY_FILE=examples/policy.yaml INJECTOR_EMBEDDED_API=never QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL="$api_url" \
     INJECTOR_SYNC=false INJECTOR_LEADER_ELECTION=false \
-    env "${server_env[@]}" taskset -c "$SERVER_CPU" java -Xmx128m "${server_flags[@]}" "$@" -jar "$server_jar" >"$log" 2>&1 &
+    env "${server_env[@]}" taskset -c "$SERVER_CPU" "$AOT_JAVA" -Xmx128m "${server_flags[@]}" "${server_aot[@]}" "$@" -jar "$server_jar" >"$log" 2>&1 &
   server=$!
   pids+=("$server")
   for _ in $(seq 1 3000); do
@@ -85,20 +94,18 @@ warm_load() { # warm_load SECONDS -> prints reviews/s: the warm-path load (wrk, 
 
 if section 1; then
 echo "== 1. start-up (webhook on core $SERVER_CPU, mock API on core $LOAD_CPU)"
-for kind in plain appcds; do
+for kind in plain aot aot-c1; do
   flags=()
-  if [[ $kind == appcds ]]; then
-    rm -f $DIAG/app.jsa
-    start_server $DIAG/train.log -XX:ArchiveClassesAtExit=$DIAG/app.jsa
-    stop_server
-    flags=(-XX:SharedArchiveFile=$DIAG/app.jsa)
-  fi
+  [[ $kind == plain ]] && server_aot=()
+  [[ $kind == aot-c1 ]] && flags=(-XX:TieredStopAtLevel=1)
   line="$kind:"
   for i in 1 2 3; do
+    delete_first_review_copies
     start_server $DIAG/start-$kind-$i.log "${flags[@]}"
-    line="$line first 200 after $first_ms ms (Quarkus started in $(started_in $DIAG/start-$kind-$i.log) s);"
+    line="$line first 200 after $first_ms ms (Quarkus started in $(started_in $DIAG/start-$kind-$i.log) s, load $(cut -d' ' -f1 /proc/loadavg));"
     stop_server
   done
+  server_aot=(-XX:AOTCache=$WORK/app.aot)
   echo "$line"
 done
 fi
@@ -231,6 +238,8 @@ for round in $(seq 1 "${FLOOR_ROUNDS:-3}"); do
   for app in bare stack webhook; do
     delete_first_review_copies
     server_jar=${jar[$app]}
+    server_aot=()
+    [[ $app == webhook ]] && server_aot=(-XX:AOTCache=$WORK/app.aot)
     start_server $DIAG/floor-$app-$round.log $(floor_flags $app)
     sleep 2
     starts[$app]="${starts[$app]:-} $first_ms/$(started_in $DIAG/floor-$app-$round.log)/$(rss_mb)"
@@ -249,6 +258,8 @@ done
 echo "   under the warm-path load (wrk, 16 connections, 2 KB review, 30 s; RSS sampled every 0.5 s):"
 for app in bare stack webhook; do
   server_jar=${jar[$app]}
+  server_aot=()
+  [[ $app == webhook ]] && server_aot=(-XX:AOTCache=$WORK/app.aot)
   start_server $DIAG/floor-$app-load.log $(floor_flags $app)
   (while kill -0 "$server" 2>/dev/null; do rss_mb; echo; sleep 0.5; done >$DIAG/floor-$app-rss.txt) 2>/dev/null &
   sampler=$!
@@ -258,6 +269,7 @@ for app in bare stack webhook; do
   stop_server
 done
 server_jar=target/quarkus-app/quarkus-run.jar
+server_aot=(-XX:AOTCache=$WORK/app.aot)
 fi
 
 if section 6; then
@@ -318,4 +330,71 @@ print(f"/mutate vs ceiling: reviews/s, runs {', '.join(f'{x:.2f}' for x in ratio
       f"{cpu('ceiling', False) / cpu('mutate', False):.2f}, without waking the load generator {cpu('ceiling', True) / cpu('mutate', True):.2f}")
 print(f"load generator woken per review: /mutate {med('mutate', lambda r: r[1]):.2f}, ceiling {med('ceiling', lambda r: r[1]):.2f}")
 PY
+fi
+
+if section 7; then
+echo "== 7. the warm path against bench/floor's bare app, one webhook setting at a time (20 s warm-up each, alternating, then 3 pairs of 10 s)"
+[[ -f $FLOOR_JAR ]] || build_floor
+floor_pid=""
+trap 'for p in "${pids[@]}" $floor_pid; do kill "$p" 2>/dev/null || true; done' EXIT
+start_floor $DIAG/stack-floor.log "$AOT_JAVA" -Xmx128m "${image_jvm_flags[@]}"
+hz=$(getconf CLK_TCK)
+measure() { # measure BASE_URL PID SECONDS -> "reviews/s,server CPU µs per review" of the warm-path load on BASE_URL/mutate
+  local t0 out
+  t0=$(awk '{print $14 + $15}' "/proc/$2/stat")
+  out=$(BODY=$WORK/review-2k.json taskset -c "$LOAD_CPU" wrk -t1 -c16 -d"$3"s --timeout 5s -s bench/post.lua "$1/mutate")
+  python3 -c 'import re, sys
+out, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+n = int(re.search(r"(\d+) requests in", out).group(1))
+rps = re.search(r"Requests/sec:\s*([\d.]+)", out).group(1)
+print("%s,%.1f" % (rps, ticks * 1e6 / hz / max(n, 1)))' \
+    "$out" "$(( $(awk '{print $14 + $15}' "/proc/$2/stat") - t0 ))" "$hz"
+}
+IFS=';' read -ra variants <<<"$STACK_VARIANTS"
+for i in "${!variants[@]}"; do
+  variant=${variants[$i]}
+  server_env=("$image_malloc_env")
+  flags=()
+  build=()
+  for word in $variant; do
+    case $word in
+      -) ;;
+      build:*=*) build+=("-D${word#build:}") ;;
+      -*) flags+=("$word") ;;
+      *=*) server_env+=("$word") ;;
+      *) echo "diagnose: STACK_VARIANTS: \"$word\" is neither a -flag, NAME=value nor build:NAME=value" >&2; exit 2 ;;
+    esac
+  done
+  if ((${#build[@]})) || [[ ${rebuilt:-} == 1 ]]; then
+    # the bench build with these build-time properties (none: as run.sh built it); the AOT cache
+    # is the shipped build's, so the rebuilt ones run without it
+    ${MVN:-./mvnw -B} -q -Pbench -Dembedded-api package -DskipTests "${build[@]}" >/dev/null
+    rebuilt=1
+    server_aot=()
+  fi
+  start_server $DIAG/stack-$i.log "${flags[@]}"
+  for _ in 1 2; do measure "$FLOOR_URL" "$floor_pid" 10 >/dev/null; measure "$URL" "$server" 10 >/dev/null; done
+  line=""
+  for _ in 1 2 3; do
+    f=$(measure "$FLOOR_URL" "$floor_pid" 10); w=$(measure "$URL" "$server" 10)
+    line="$line $w/$f"
+  done
+  python3 - "$variant" "$(cut -d' ' -f1-3 /proc/loadavg)" $line <<'PY'
+import statistics, sys
+variant, load = sys.argv[1], sys.argv[2]
+pairs = [[tuple(map(float, side.split(","))) for side in p.split("/")] for p in sys.argv[3:]]  # ((rps, cpu), (rps, cpu))
+by_rate = [w[0] / f[0] for w, f in pairs]
+by_cpu = [f[1] / w[1] for w, f in pairs]
+print(f"{variant}: webhook/bare app by reviews/s {statistics.median(by_rate):.2f} (pairs {', '.join(f'{x:.2f}' for x in by_rate)}), "
+      f"by server CPU per review {statistics.median(by_cpu):.2f} (pairs {', '.join(f'{x:.2f}' for x in by_cpu)}; "
+      f"webhook {statistics.median(w[1] for w, _ in pairs):.1f} µs, bare {statistics.median(f[1] for _, f in pairs):.1f} µs); load {load}")
+PY
+  stop_server
+  server_env=("$image_malloc_env")
+done
+kill "$floor_pid" 2>/dev/null || true
+if [[ ${rebuilt:-} == 1 ]]; then
+  ${MVN:-./mvnw -B} -q -Pbench -Dembedded-api package -DskipTests >/dev/null
+  echo "(target/quarkus-app rebuilt as run.sh builds it; run.sh's AOT cache no longer matches it: run make bench again before section 1)"
+fi
 fi

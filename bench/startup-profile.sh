@@ -43,7 +43,6 @@ LOAD_CPU=${LOAD_CPU:-0}
 root=$PWD
 SERVER_DIR=${SERVER_DIR:-$root}
 WORK=target/startup
-URL=https://127.0.0.1:8443
 HZ=$(getconf CLK_TCK)
 
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "startup-profile: build first: ./mvnw -B -o package -DskipTests -Dembedded-api" >&2; exit 1; }

@@ -39,6 +39,11 @@ public class PodMutationHandler {
         this.metrics = new ReviewMetrics(registry);
     }
 
+    /** Counts a request to /mutate refused with 400 before there was a review to answer. */
+    public void badRequest() {
+        metrics.badRequest();
+    }
+
     /** Answers the request; the stage always completes normally with a response carrying the request uid. */
     public CompletionStage<AdmissionResponse> handle(ReviewRequest request) {
         long start = System.nanoTime();

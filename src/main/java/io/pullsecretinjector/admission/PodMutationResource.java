@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * {@code POST /mutate}: the HTTP envelope only. Checks the content type, decodes the
  * AdmissionReview, hands the request to {@link PodMutationHandler} and answers in the request's
  * apiVersion. Bodies over {@code quarkus.http.limits.max-body-size} (7 MiB) are refused with 413
- * by the HTTP layer before they are read whole.
+ * by the HTTP layer before they are read whole. A request refused with 400 is counted
+ * ({@code pullsecret_injector_bad_requests_total}): the HTTP server's own request metrics are off.
  */
 @Path("/mutate")
 public class PodMutationResource {
@@ -65,8 +66,9 @@ public class PodMutationResource {
         return base.equalsIgnoreCase(MediaType.APPLICATION_JSON);
     }
 
-    private static CompletionStage<Response> bad(String uid, String message) {
+    private CompletionStage<Response> bad(String uid, String message) {
         LOG.debugf("bad request uid=%s: %s", uid, message);
+        handler.badRequest();
         ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", message);
         if (uid != null) {
             error.put("uid", uid);

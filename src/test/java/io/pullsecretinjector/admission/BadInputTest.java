@@ -12,6 +12,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.Response;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,9 @@ class BadInputTest {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    MeterRegistry metrics;
 
     @BeforeAll
     static void trustDevCertificate() {
@@ -65,9 +69,12 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void badRequestsGetA400WithAJsonErrorThatSaysWhatWasWrong(String sentence, String contentType, String body, String message) throws Exception {
+        double counted = metrics.counter("pullsecret_injector_bad_requests").count();
+
         Response http = given().contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).post(mutate);
 
         assertThat(http.statusCode()).isEqualTo(400);
+        assertThat(metrics.counter("pullsecret_injector_bad_requests").count()).isEqualTo(counted + 1);
         assertThat(http.contentType()).startsWith("application/json");
         JsonNode error = Reviews.JSON.readTree(http.asByteArray());
         assertThat(error.path("error").asText()).contains(message);
