@@ -53,6 +53,35 @@ class CopySyncE2eTest {
     }
 
     @Test
+    @DisplayName("15. rotation with copies changed behind the injector's back: a copy replaced by someone else's Secret is never"
+            + " written, a copy deleted by hand comes back with the new content, the others are updated")
+    void rotationAfterCopiesChangedByHand() {
+        List<String> namespaces = List.of(Cluster.newNamespace("replaced"), Cluster.newNamespace("deleted"), Cluster.newNamespace("kept"));
+        Cluster.awaitDefaultServiceAccounts(namespaces);
+        for (String ns : namespaces) {
+            Cluster.createPod(ns, "app", "registry.example.com/team/app:1");
+        }
+        assertThat(copies("regcred")).extracting(s -> s.getMetadata().getNamespace()).containsAll(namespaces);
+        // The sync loop remembers each copy it knows of, so a rotation writes it at the version it last saw
+        // without reading it first: the API server must refuse that write where the copy was replaced or is gone.
+        String replaced = namespaces.get(0);
+        String deleted = namespaces.get(1);
+        admin.secrets().inNamespace(replaced).withName("regcred").delete();
+        admin.secrets().inNamespace(deleted).withName("regcred").delete();
+        Eventually.that("both copies are gone", Duration.ofSeconds(10), () -> admin.secrets().inNamespace(replaced).withName("regcred").get() == null
+                && admin.secrets().inNamespace(deleted).withName("regcred").get() == null);
+        Secret foreign = admin.secrets().resource(Cluster.dockerConfig(replaced, "regcred", "registry.example.com", "the-team-s-own")).create();
+
+        Map<String, String> rotated = Cluster.rotate("regcred", "registry.example.com");
+        Eventually.that("the kept copy and the deleted one hold the rotated content", Duration.ofSeconds(10),
+                () -> copyData(namespaces.get(2)).equals(rotated) && rotated.equals(copyData(deleted)));
+        Secret after = admin.secrets().inNamespace(replaced).withName("regcred").get();
+        assertThat(after.getData()).as("someone else's Secret of the copy's name keeps its content").isEqualTo(foreign.getData());
+        assertThat(after.getMetadata().getResourceVersion()).as("and is not written at all").isEqualTo(foreign.getMetadata().getResourceVersion());
+        assertThat(after.getMetadata().getLabels()).as("and is not marked as the injector's").isNullOrEmpty();
+    }
+
+    @Test
     @DisplayName("6. helm upgrade of the policy: a new credential is used at once, an invalid policy keeps the last good one,"
             + " a removed prune: true credential's copies are deleted (rbac.retiredSecretNames)")
     void policyChangedWithHelmUpgrade() throws Exception {
@@ -107,6 +136,11 @@ class CopySyncE2eTest {
         } finally {
             Suite.upgrade(Suite.POLICY); // step two; and the scenarios after this one start from the suite's policy
         }
+    }
+
+    private Map<String, String> copyData(String namespace) {
+        Secret copy = admin.secrets().inNamespace(namespace).withName("regcred").get();
+        return copy == null ? Map.of() : copy.getData();
     }
 
     /** Every Secret in the cluster that the injector manages under this name. */
