@@ -24,6 +24,7 @@ final class SyncQueue {
     static final String FULL = "full";
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger runningPasses = new java.util.concurrent.atomic.AtomicInteger();
     private ScheduledExecutorService worker;
 
     /** Starts the worker and queues {@code fullPass} now and every {@code resyncPeriod}; false when already started. */
@@ -53,6 +54,11 @@ final class SyncQueue {
         if (w != null) {
             w.shutdownNow();
         }
+    }
+
+    /** Passes queued or running: 0 when the loop has caught up with every event. */
+    int backlog() {
+        return pending.size() + runningPasses.get();
     }
 
     /** True while started. */
@@ -92,6 +98,7 @@ final class SyncQueue {
         }
         try {
             w.execute(() -> {
+                runningPasses.incrementAndGet();
                 pending.remove(key);
                 try {
                     pass.run();
@@ -99,6 +106,8 @@ final class SyncQueue {
                     LOG.debugf("pass %s stopped: no longer leading", key);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "action=sync-pass kind=%s result=failed; the next event or resync tries again", key);
+                } finally {
+                    runningPasses.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -40,7 +40,7 @@ public class SyncService {
     /** The settings of the loop, from {@code injector.*}. */
     public static SyncLoop.Settings settings(InjectorConfig config) {
         return new SyncLoop.Settings(config.namespace(), config.resyncPeriod(), config.syncQps(), config.syncBurst(),
-                config.leaderElection(), config.leaderLease(), config.leaderIdentity(), config.leaderLeaseDuration());
+                config.leaderElection(), config.leaderLease(), config.leaderIdentity(), config.leaderLeaseDuration(), config.syncVerifyPeriod());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -48,7 +48,7 @@ public class SyncService {
             LOG.info("the sync loop is off (injector.sync=false): copies are made and refreshed only when Pods are admitted");
             return;
         }
-        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::invalidate, replicator::forget, registry);
+        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::seen, replicator::forget, registry);
         loop = l;
         l.start();
     }

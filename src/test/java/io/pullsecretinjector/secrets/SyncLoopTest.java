@@ -52,6 +52,7 @@ class SyncLoopTest {
                     "injector.sync", "true",
                     "injector.policy-file", "",
                     "injector.resync-period", "2s",
+                    "injector.sync-verify-period", "2s",
                     "injector.sync-qps", "500",
                     "injector.sync-burst", "500",
                     "injector.leader-election", "true",
@@ -288,7 +289,7 @@ class SyncLoopTest {
     SyncLoop replica(String identity, SecretApi api, PolicyStore policy, MeterRegistry registry) {
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofSeconds(1), 500, 500, true, REPLICAS_LEASE, identity,
                 Duration.ofSeconds(3));
-        return new SyncLoop(client, settings, api, policy, ref -> { }, (ns, name) -> { }, registry);
+        return new SyncLoop(client, settings, api, policy, (ref, source) -> { }, (ns, name) -> { }, registry);
     }
 
     // ---- helpers ----
