@@ -190,6 +190,23 @@ public class CopySynchronizer {
         managed.removeIf(k -> k.startsWith(namespace + "/"));
     }
 
+    /**
+     * A Secret was written by this process (admission or the loop), as the API server returned it:
+     * when it is a copy of a source the loop knows, remember it, so the loop needs no read of a copy
+     * admission just made. Anything else is ignored.
+     */
+    public void learned(Secret written) {
+        if (written == null || written.getMetadata() == null || written.getMetadata().getAnnotations() == null) {
+            return;
+        }
+        String ref = written.getMetadata().getAnnotations().get(ManagedCopy.SOURCE_ANNOTATION);
+        SourceState src = ref == null ? null : sources.get(ref);
+        if (src == null || src.secret == null || !ManagedCopy.isOurs(written, ref)) {
+            return;
+        }
+        remember(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written, src.secret);
+    }
+
     /** Forgets every copy and verifies at the next full pass: another replica may have led meanwhile. */
     public void forgetAll() {
         known.clear();
@@ -264,7 +281,7 @@ public class CopySynchronizer {
         String key = namespace + "/" + name;
         CopyPlan.Action action = CopyPlan.Action.NOOP;
         try {
-            if (!verify && CopyPlan.sameWhateverIsThere(want, namespace, name)) {
+            if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
                 counts[0]++;
                 return;
             }

@@ -50,6 +50,9 @@ public class SyncService {
         }
         SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::seen, replicator::forget, registry);
         loop = l;
+        if (api instanceof KubernetesSecretApi k) {
+            k.onWritten(l.synchronizer()::learned); // copies admission writes are known to the loop without a read
+        }
         l.start();
     }
 

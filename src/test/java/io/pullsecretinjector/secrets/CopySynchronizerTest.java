@@ -256,6 +256,23 @@ class CopySynchronizerTest {
     }
 
     @Test
+    void aCopyAdmissionWroteIsKnownToTheLoopWithoutARead() {
+        CopySynchronizer sync = knowingEveryCopy(EAGER);
+        namespaces.add("team-d");
+        sync.learned(store.create(ManagedCopy.desired(V1, "team-d", "regcred"))); // admission's write, as the API returned it
+        sync.learned(store.put(new SecretBuilder().withNewMetadata().withNamespace("team-e").withName("regcred").endMetadata().build()));
+        store.calls.clear();
+
+        sync.namespacePass("team-d");
+        sync.sourceSeen(REF, V2);
+        sync.sourcePass(REF);
+
+        assertThat(store.calls).as("current at first: no call; then one conditional update like every other known copy")
+                .containsExactly("update team-a/regcred", "update team-b/regcred", "update team-c/regcred", "update team-d/regcred");
+        assertThat(sync.known("team-e", "regcred")).as("a Secret that is not a copy is not learned").isNull();
+    }
+
+    @Test
     void aNamespaceTheCredentialDoesNotServeCostsNoCallWithoutPrune() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
         namespaces.add("team-x");
