@@ -63,24 +63,26 @@ class CopySynchronizerTest {
         @Override
         public Secret update(Secret secret) {
             calls.add("update " + key(secret));
-            Secret now = secrets.get(key(secret));
-            if (now == null) {
+            if (!secrets.containsKey(key(secret))) {
                 throw status(404);
             }
-            if (!now.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
-                throw status(409);
-            }
+            requireSameVersion(secret);
             return put(secret);
         }
 
         @Override
         public boolean delete(Secret secret) {
             calls.add("delete " + key(secret));
+            requireSameVersion(secret);
+            return secrets.remove(key(secret)) != null;
+        }
+
+        /** The resourceVersion precondition: 409 when the Secret there is at another one. */
+        private void requireSameVersion(Secret secret) {
             Secret now = secrets.get(key(secret));
             if (now != null && !now.getMetadata().getResourceVersion().equals(secret.getMetadata().getResourceVersion())) {
                 throw status(409);
             }
-            return secrets.remove(key(secret)) != null;
         }
 
         static String key(Secret s) {
