@@ -361,7 +361,9 @@ public class CopySynchronizer {
     /**
      * Our copy, known stale: the whole copy written at the remembered resourceVersion, one call.
      * Returns false when the API server says the copy is no longer what was known (409: changed or
-     * replaced; 404: gone), so the caller reads and judges it; other failures are thrown.
+     * replaced; 404: gone), or refuses the write (403, 422: the chart's admission policy, say), so
+     * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
+     * (5xx, 429, timeouts) are thrown and retried by a later pass.
      */
     private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, String key, Known k, int[] counts) {
         checkLeading();
@@ -371,7 +373,7 @@ public class CopySynchronizer {
         try {
             remember(key, api.update(copy), want.source());
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || e.getCode() == 404) {
+            if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 422) {
                 known.remove(key);
                 LOG.debugf("namespace=%s secret=%s action=update result=%d reason=changed since the loop last saw it; reading it", namespace,
                         name, e.getCode());

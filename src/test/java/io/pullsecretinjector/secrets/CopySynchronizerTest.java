@@ -228,6 +228,41 @@ class CopySynchronizerTest {
     }
 
     @Test
+    void aConditionalUpdateTheApiServerRefusesMakesTheLoopReadTheCopyAndCountAFailure() {
+        NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
+        Store refusing = store;
+        CopySynchronizer refused = new CopySynchronizer(new SecretApi() {
+            @Override
+            public Secret get(String namespace, String name) {
+                return refusing.get(namespace, name);
+            }
+
+            @Override
+            public Secret create(Secret secret) {
+                return refusing.create(secret);
+            }
+
+            @Override
+            public Secret update(Secret secret) {
+                refusing.calls.add("update " + Store.key(secret));
+                throw Store.status(403); // an admission policy says no
+            }
+        }, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> List.of("team-a"), (ns, name) -> { },
+                new SimpleMeterRegistry(), Duration.ofHours(1));
+        refused.policyChanged(null, EAGER);
+        refused.sourceSeen(REF, V1);
+        refused.fullPass();
+        store.calls.clear();
+
+        refused.sourceSeen(REF, V2);
+        CopySynchronizer.Stats stats = refused.sourcePass(REF);
+
+        assertThat(store.calls).containsExactly("update team-a/regcred", "get team-a/regcred", "update team-a/regcred");
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(refused.known("team-a", "regcred").hash()).as("still known stale, so the next pass tries again").isEqualTo(V1.hash());
+    }
+
+    @Test
     void aForeignSecretStaysUnwrittenOnEveryLaterRotation() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
         store.put(new SecretBuilder().withNewMetadata().withNamespace("team-b").withName("regcred").endMetadata()
