@@ -8,7 +8,8 @@ Prints one JSON document with every figure to stdout; bench/scale.sh turns it in
 
 Scenarios, in this order, in one injector process (except the verify pass, which restarts it):
   fill      NAMESPACES namespaces created; the eager credential copies the source into each
-  memory    RSS of the injector before the fill and after it, each after a full GC
+  memory    RSS and live heap of the injector before the fill (after a warm-up with WARMUP_NAMESPACES
+            namespaces, deleted again) and after it, each after a full GC
   rotation  the source rewritten once: time until every copy holds it, calls by verb
   resync    a full pass with nothing to change (policy file touched): duration, calls
   tokens    TOKEN_NAMESPACES more namespaces with copies of a second source, rewritten every 60 s
@@ -23,6 +24,7 @@ import http.client
 import json
 import os
 import random
+import re
 import ssl
 import subprocess
 import sys
@@ -34,6 +36,7 @@ API = os.environ["API_URL"]
 WEBHOOK_HOST, WEBHOOK_PORT = "127.0.0.1", int(os.environ.get("WEBHOOK_PORT", "18443"))
 METRICS = f"http://127.0.0.1:{os.environ.get('MANAGEMENT_PORT', '19000')}/q/metrics"
 NAMESPACES = int(os.environ.get("NAMESPACES", "5000"))
+WARMUP_NAMESPACES = int(os.environ.get("WARMUP_NAMESPACES", "200"))
 TOKEN_NAMESPACES = int(os.environ.get("TOKEN_NAMESPACES", "1000"))
 MINUTES = int(os.environ.get("MINUTES", "10"))
 CHURN_RATE = int(os.environ.get("CHURN_RATE", "50"))
@@ -138,6 +141,19 @@ def rss_after_gc():
             return int(line.split()[1]) * 1024
 
 
+def heap_after_gc():
+    """Bytes of Java heap in use right after a full GC (jcmd GC.heap_info, any collector): the live data."""
+    pid = injector_pid()
+    subprocess.run(["jcmd", str(pid), "GC.run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
+    used = 0
+    for line in info.splitlines():
+        m = re.search(r"(generation|heap|region).* total \d+K, used (\d+)K", line)
+        if m and "Metaspace" not in line:
+            used += int(m.group(2)) * 1024
+    return used
+
+
 def wait(what, cond, timeout, every=0.5):
     start = time.time()
     while True:
@@ -229,11 +245,21 @@ def main():
     # --- ready, with nothing to copy yet -------------------------------------------------------
     wait("the injector to lead", lambda: metric("pullsecret_injector_leader") == 1, 120)
     wait("the first full pass", lambda: (metric("pullsecret_injector_sync_runs", 'kind="full"') or 0) >= 1 and caught_up(), 120)
-    h1 = content_hash(dockerconfig("registry.example.com", "v1"))
     t0 = content_hash(dockerconfig("123456789012.dkr.ecr.eu-west-1.amazonaws.com", "t0"))
+    # warm-up, so that RSS "before" already holds the code of every path the loop takes (JIT,
+    # metaspace, connection pools) and the growth is what the namespaces themselves cost: WARMUP
+    # namespaces get their copies, the source rotates once, and the namespaces are deleted again
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(create_namespace, [f"warm-{i}" for i in range(WARMUP_NAMESPACES)]))
+    wait_copies("regcred", "warm-", content_hash(dockerconfig("registry.example.com", "v1")), WARMUP_NAMESPACES, 600)
+    h1 = put_source("regcred", "registry.example.com", "v1-warm")
+    wait_copies("regcred", "warm-", h1, WARMUP_NAMESPACES, 600)
+    for i in range(WARMUP_NAMESPACES):
+        api("DELETE", f"/api/v1/namespaces/warm-{i}")
+    wait("the loop to catch up", caught_up, 600)
     time.sleep(5)
-    rss0 = rss_after_gc()
-    log(f"RSS with no namespace: {rss0 / 1e6:.1f} MB")
+    rss0, heap0 = rss_after_gc(), heap_after_gc()
+    log(f"RSS with no namespace (after a warm-up of {WARMUP_NAMESPACES}): {rss0 / 1e6:.1f} MB, heap used {heap0 / 1e6:.1f} MB")
 
     # --- fill: NAMESPACES namespaces, each gets its eager copy -----------------------------------
     reset_calls()
@@ -249,9 +275,11 @@ def main():
 
     # --- memory ------------------------------------------------------------------------------------
     time.sleep(5)
-    rss1 = rss_after_gc()
+    rss1, heap1 = rss_after_gc(), heap_after_gc()
     out["memory"] = {"rss_before": rss0, "rss_after": rss1, "growth": rss1 - rss0,
-                     "bytes_per_namespace": round((rss1 - rss0) / NAMESPACES)}
+                     "bytes_per_namespace": round((rss1 - rss0) / NAMESPACES),
+                     "heap_used_before": heap0, "heap_used_after": heap1,
+                     "heap_bytes_per_namespace": round((heap1 - heap0) / NAMESPACES)}
     log(f"memory: {out['memory']}")
 
     # --- rotation ----------------------------------------------------------------------------------
@@ -362,7 +390,7 @@ def main():
     out["churn"] = {"namespaces": n, "sent_in_seconds": round(churn_end - start, 1), "schedule_slip_seconds": round(late, 1),
                     "p50_ms": ms(pct(lat, 50)), "p99_ms": ms(pct(lat, 99)), "max_ms": ms(max(lat or [0])),
                     "patched": sum(patched), "errors": len(errors), "first_errors": errors[:3],
-                    "catch_up_seconds": round(catch, 1), "calls": calls(),
+                    "catch_up_seconds": round(catch, 1), "calls": calls(), "mock_latency": api("GET", "/bench/latency"),
                     "copies_current": copies("regcred", "churn-", h2)["current"]}
     log(f"churn: {out['churn']}")
 

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * served on the mock's own port under {@code /bench/}, a path no Kubernetes client uses:
  *
  * <pre>GET  /bench/calls                                 {"update secrets": 5000, "get secrets": 12, ...}
+ * GET  /bench/latency                              per "verb resource": how long the mock took to answer (bucket bounds, ms)
  * POST /bench/calls/reset?sources=NS,...           counts back to zero; calls on Secrets in those namespaces count as "secrets (source)"
  * GET  /bench/copies?name=N&amp;prefix=P&amp;hash=H[&amp;previous=H2]  {"total": copies named N in namespaces starting with P,
  *                                                  "current": of them, holding H, "previous": holding H2} (one consistent look)</pre>
@@ -30,6 +31,9 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    /** Per "verb resource": how long the mock took to answer the injector's requests, in buckets of BOUNDS_MS. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLongArray> took = new ConcurrentHashMap<>();
+    private static final long[] BOUNDS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, Long.MAX_VALUE};
     private volatile java.util.Set<String> sourceNamespaces = java.util.Set.of();
     /** namespace/name of each Secret to the hash annotation it was last written with ("" when none). */
     private final Map<String, String> written = new ConcurrentHashMap<>();
@@ -40,6 +44,7 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
         if (path.startsWith("/bench/")) {
             return bench(request.getMethod(), URI.create(path));
         }
+        long start = System.nanoTime();
         String body = request.getBody() == null ? null : request.getUtf8Body();
         MockResponse response = super.dispatch(body == null ? request
                 : new RecordedRequest(request.getHttpVersion(), request.method(), path, request.getHeaders(),
@@ -50,7 +55,16 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
             if (resource.equals("secrets") && sourceNamespaces.stream().anyMatch(ns -> path.startsWith("/api/v1/namespaces/" + ns + "/"))) {
                 resource = "secrets (source)";
             }
-            calls.computeIfAbsent(verb(request.getMethod(), path) + " " + resource, k -> new LongAdder()).increment();
+            String key = verb(request.getMethod(), path) + " " + resource;
+            calls.computeIfAbsent(key, k -> new LongAdder()).increment();
+            if (!key.startsWith("watch")) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                int b = 0;
+                while (ms > BOUNDS_MS[b]) {
+                    b++;
+                }
+                took.computeIfAbsent(key, k -> new java.util.concurrent.atomic.AtomicLongArray(BOUNDS_MS.length)).incrementAndGet(b);
+            }
         }
         if (response != null && response.code() / 100 == 2 && path.startsWith("/api/v1/namespaces/") && path.contains("/secrets")) {
             track(request.getMethod(), path, body);
@@ -80,10 +94,30 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
         ObjectNode out = JSON.createObjectNode();
         if (uri.getPath().equals("/bench/calls/reset") && method.equals("POST")) {
             calls.clear();
+            took.clear();
             String q = uri.getQuery() == null ? "" : uri.getQuery();
             sourceNamespaces = q.startsWith("sources=") ? java.util.Set.of(q.substring("sources=".length()).split(",")) : java.util.Set.of();
         } else if (uri.getPath().equals("/bench/calls")) {
             new TreeMap<>(calls).forEach((k, v) -> out.put(k, v.sum()));
+        } else if (uri.getPath().equals("/bench/latency")) {
+            // per "verb resource": the bucket bound (ms) under which 50, 99 and 100 % of the answers fell
+            new TreeMap<>(took).forEach((k, v) -> {
+                long n = 0;
+                for (int i = 0; i < v.length(); i++) {
+                    n += v.get(i);
+                }
+                ObjectNode q = out.putObject(k).put("n", n);
+                long seen = 0;
+                for (int i = 0; i < v.length(); i++) {
+                    seen += v.get(i);
+                    for (String p : new String[] {"p50", "p99", "max"}) {
+                        double want = p.equals("p50") ? 0.5 : p.equals("p99") ? 0.99 : 1.0;
+                        if (!q.has(p + "_ms_le") && seen >= Math.ceil(n * want)) {
+                            q.put(p + "_ms_le", BOUNDS_MS[i] == Long.MAX_VALUE ? -1 : BOUNDS_MS[i]);
+                        }
+                    }
+                }
+            });
         } else if (uri.getPath().equals("/bench/copies")) {
             Map<String, String> q = new TreeMap<>();
             for (String kv : (uri.getQuery() == null ? "" : uri.getQuery()).split("&")) {

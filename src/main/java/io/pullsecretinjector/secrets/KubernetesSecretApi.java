@@ -3,18 +3,20 @@ package io.pullsecretinjector.secrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * {@link SecretApi} over the fabric8 client. Tells a listener about every Secret it created or
  * updated, as the API server returned it, so the sync loop knows the copies admission wrote without
- * reading them.
+ * reading them, and admission knows the copies the sync loop wrote.
  */
 @ApplicationScoped
 public class KubernetesSecretApi implements SecretApi {
 
     private final KubernetesClient client;
-    private volatile Consumer<Secret> written = s -> { };
+    private final List<Consumer<Secret>> written = new CopyOnWriteArrayList<>();
 
     public KubernetesSecretApi(KubernetesClient client) {
         this.client = client;
@@ -25,15 +27,15 @@ public class KubernetesSecretApi implements SecretApi {
         return client.secrets().inNamespace(namespace).withName(name).get();
     }
 
-    /** Told each Secret this API created or updated (the API server's answer); replaces the previous listener. */
+    /** Tells {@code listener} each Secret this API creates or updates from now on (the API server's answer). */
     public void onWritten(Consumer<Secret> listener) {
-        this.written = listener;
+        written.add(listener);
     }
 
     @Override
     public Secret create(Secret secret) {
         Secret s = client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create();
-        written.accept(s);
+        written.forEach(l -> l.accept(s));
         return s;
     }
 
@@ -41,7 +43,7 @@ public class KubernetesSecretApi implements SecretApi {
     @Override
     public Secret update(Secret secret) {
         Secret s = client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).update();
-        written.accept(s);
+        written.forEach(l -> l.accept(s));
         return s;
     }
 

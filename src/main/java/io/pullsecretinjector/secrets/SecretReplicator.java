@@ -68,6 +68,24 @@ public class SecretReplicator {
         this.clock = clock;
         this.renewals = renewals;
         this.counters = new CopyMetrics(registry);
+        if (api instanceof KubernetesSecretApi k) {
+            k.onWritten(this::learned); // the first Pod in a namespace the sync loop just filled is answered from memory
+        }
+    }
+
+    /**
+     * A Secret this process wrote (the sync loop, or another review), as the API server returned
+     * it: a copy is remembered as current for the content it holds, for {@code cache-ttl}.
+     */
+    void learned(Secret written) {
+        var meta = written == null ? null : written.getMetadata();
+        var ann = meta == null ? null : meta.getAnnotations();
+        String ref = ann == null ? null : ann.get(ManagedCopy.SOURCE_ANNOTATION);
+        String hash = ann == null ? null : ann.get(ManagedCopy.HASH_ANNOTATION);
+        if (ref == null || hash == null || !ManagedCopy.isOurs(written, ref) || meta.getDeletionTimestamp() != null) {
+            return;
+        }
+        known.put(key(meta.getNamespace(), meta.getName()), new Known(CopyOutcome.of(CopyResult.UNCHANGED), hash, clock.getAsLong() + ttlNanos));
     }
 
     /**

@@ -140,6 +140,17 @@ class SecretReplicatorTest {
     }
 
     @Test
+    void aCopyTheSyncLoopCreatedIsAnsweredFromMemoryForTheFirstPod() {
+        replicator.learned(api.create(ManagedCopy.desired(source, "team-b", "pull")));
+        replicator.learned(api.create(new SecretBuilder().withNewMetadata().withNamespace("team-c").withName("pull").endMetadata().build()));
+        api.calls.clear();
+
+        assertThat(replicator.ensure("team-b", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).isEmpty();
+        assertThat(replicator.known("team-c", "pull", source)).as("a Secret that is not a copy is not learned").isNull();
+    }
+
+    @Test
     void forgettingACopyNeverSeenLeavesItNeverSeen() {
         replicator.forget("team-a", "pull");
 
