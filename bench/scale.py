@@ -128,6 +128,27 @@ def metric(name, labels=""):
         return total
 
 
+def review_histogram():
+    """The injector's own pullsecret_injector_review_duration_seconds buckets: {le: count}."""
+    with urllib.request.urlopen(METRICS, timeout=10) as r:
+        out = {}
+        for line in r.read().decode().splitlines():
+            if line.startswith("pullsecret_injector_review_duration_seconds_bucket"):
+                le = re.search(r'le="([^"]+)"', line).group(1)
+                out[float("inf") if le == "+Inf" else float(le)] = float(line.rsplit(" ", 1)[1])
+        return out
+
+
+def histogram_quantile(before, after, q):
+    """The bucket bound under which q of the reviews between the two looks fell (seconds)."""
+    delta = {le: after.get(le, 0) - before.get(le, 0) for le in after}
+    total = delta.get(float("inf"), 0)
+    for le in sorted(delta):
+        if total and delta[le] >= q * total:
+            return le
+    return None
+
+
 def injector_pid():
     return int(open(PID_FILE).read().strip())
 
@@ -360,6 +381,7 @@ def main():
 
     # --- churn: CHURN_RATE new namespaces a second, each with a first Pod ------------------------------
     reset_calls()
+    hist_before = review_histogram()
     n = CHURN_RATE * CHURN_SECONDS
     latencies = [None] * n
     patched = [False] * n
@@ -386,11 +408,14 @@ def main():
     late = churn_end - (start + CHURN_SECONDS)
     runs_before = metric("pullsecret_injector_sync_runs", 'kind="namespace"') or 0
     catch = wait("the loop to catch up after the churn", caught_up, 900, every=0.2)
+    hist_after = review_histogram()
     lat = [x for x in latencies if x is not None]
     out["churn"] = {"namespaces": n, "sent_in_seconds": round(churn_end - start, 1), "schedule_slip_seconds": round(late, 1),
                     "p50_ms": ms(pct(lat, 50)), "p99_ms": ms(pct(lat, 99)), "max_ms": ms(max(lat or [0])),
                     "patched": sum(patched), "errors": len(errors), "first_errors": errors[:3],
                     "catch_up_seconds": round(catch, 1), "calls": calls(), "mock_latency": api("GET", "/bench/latency"),
+                    "injector_p50_le_ms": ms(histogram_quantile(hist_before, hist_after, 0.5)),
+                    "injector_p99_le_ms": ms(histogram_quantile(hist_before, hist_after, 0.99)),
                     "copies_current": copies("regcred", "churn-", h2)["current"]}
     log(f"churn: {out['churn']}")
 
