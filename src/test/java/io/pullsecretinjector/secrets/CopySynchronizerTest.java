@@ -128,6 +128,26 @@ class CopySynchronizerTest {
                 (ns, name) -> { }, new SimpleMeterRegistry(), verifyPeriod);
     }
 
+    /** The store, with updates done by {@code update} instead. */
+    SecretApi storeWithUpdate(java.util.function.UnaryOperator<Secret> update) {
+        return new SecretApi() {
+            @Override
+            public Secret get(String namespace, String name) {
+                return store.get(namespace, name);
+            }
+
+            @Override
+            public Secret create(Secret secret) {
+                return store.create(secret);
+            }
+
+            @Override
+            public Secret update(Secret secret) {
+                return update.apply(secret);
+            }
+        };
+    }
+
     /** Copies of V1 in every namespace, read once by a verifying full pass, so the loop knows each. */
     CopySynchronizer knowingEveryCopy(InjectionPolicy policy) {
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
@@ -230,24 +250,10 @@ class CopySynchronizerTest {
     @Test
     void aConditionalUpdateTheApiServerRefusesMakesTheLoopReadTheCopyAndCountAFailure() {
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
-        Store refusing = store;
-        CopySynchronizer refused = new CopySynchronizer(new SecretApi() {
-            @Override
-            public Secret get(String namespace, String name) {
-                return refusing.get(namespace, name);
-            }
-
-            @Override
-            public Secret create(Secret secret) {
-                return refusing.create(secret);
-            }
-
-            @Override
-            public Secret update(Secret secret) {
-                refusing.calls.add("update " + Store.key(secret));
-                throw Store.status(403); // an admission policy says no
-            }
-        }, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> List.of("team-a"), (ns, name) -> { },
+        CopySynchronizer refused = new CopySynchronizer(storeWithUpdate(secret -> {
+            store.calls.add("update " + Store.key(secret));
+            throw Store.status(403); // an admission policy says no
+        }), new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> List.of("team-a"), (ns, name) -> { },
                 new SimpleMeterRegistry(), Duration.ofHours(1));
         refused.policyChanged(null, EAGER);
         refused.sourceSeen(REF, V1);
@@ -343,24 +349,11 @@ class CopySynchronizerTest {
 
     @Test
     void aLeaderThatLosesTheLeaseMidRotationWritesNoMore() {
-        CopySynchronizer sync = new CopySynchronizer(new SecretApi() {
-            @Override
-            public Secret get(String namespace, String name) {
-                return store.get(namespace, name);
-            }
-
-            @Override
-            public Secret create(Secret secret) {
-                return store.create(secret);
-            }
-
-            @Override
-            public Secret update(Secret secret) {
-                Secret s = store.update(secret);
-                leading.set(false); // the lease is lost while the first write is in flight
-                return s;
-            }
-        }, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> namespaces, (ns, name) -> { },
+        CopySynchronizer sync = new CopySynchronizer(storeWithUpdate(secret -> {
+            Secret s = store.update(secret);
+            leading.set(false); // the lease is lost while the first write is in flight
+            return s;
+        }), new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> namespaces, (ns, name) -> { },
                 new SimpleMeterRegistry(), Duration.ofHours(1));
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
         sync.policyChanged(null, EAGER);
