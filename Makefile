@@ -13,6 +13,13 @@ IMAGE ?= pullsecret-injector:dev
 POD ?= examples/workloads.yaml
 # Source Secret manifests for `make review` (a file or a directory).
 SECRETS ?= examples/embedded-api
+# `make bench-scale`: namespaces with copies, namespaces of the 60-s token scenario and its minutes,
+# new namespaces a second and for how many seconds.
+NAMESPACES ?= 5000
+TOKEN_NAMESPACES ?= 1000
+MINUTES ?= 10
+CHURN_RATE ?= 50
+CHURN_SECONDS ?= 60
 # `make bench`: seconds of warm-up per scenario, measured runs per scenario, seconds per run.
 WARMUP ?= 30
 RUNS ?= 3
@@ -28,7 +35,7 @@ FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: run
 run: certs/tls.crt ## Build and run the webhook on https://localhost:8443 with $(POLICY) (embedded API when there is no cluster)
@@ -61,6 +68,11 @@ lint: ## Check .github/workflows statically with actionlint (built from its Go m
 .PHONY: bench
 bench: ## Benchmark /mutate against a ceiling endpoint and a bare Quarkus app, on JDK 25 with the image's AOT cache (~20 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md
 	WARMUP=$(WARMUP) RUNS=$(RUNS) DURATION=$(DURATION) MVN="$(MVN)" bench/run.sh
+
+.PHONY: bench-scale
+bench-scale: ## The sync loop at cluster scale: rotation, resync, memory, 60-s tokens, namespace churn (~25 min; MINUTES=10); see bench/README.md
+	NAMESPACES=$(NAMESPACES) TOKEN_NAMESPACES=$(TOKEN_NAMESPACES) MINUTES=$(MINUTES) CHURN_RATE=$(CHURN_RATE) \
+	  CHURN_SECONDS=$(CHURN_SECONDS) MVN="$(MVN)" bench/scale.sh
 
 .PHONY: fuzz
 fuzz: ## Fuzz each target coverage-guided for FUZZ_TIME (default 5m); a finding is saved as crash-* next to the corpus

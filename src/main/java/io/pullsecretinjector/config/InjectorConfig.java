@@ -99,23 +99,36 @@ public interface InjectorConfig {
     boolean sync();
 
     /**
-     * How often the sync loop re-checks every copy even with no event ({@code INJECTOR_RESYNC_PERIOD}):
-     * repairs a copy deleted by hand or an event lost in a watch gap. One pass costs one GET per
-     * namespace and credential, paced by {@link #syncQps()}.
+     * How often the sync loop goes over every (credential, namespace) pair even with no event
+     * ({@code INJECTOR_RESYNC_PERIOD}): repairs what an event lost in a watch gap left stale. A
+     * copy the loop knows to be current (from its own last read or write) costs no call; the rest
+     * cost one read, paced by {@link #syncQps()}.
      */
     @WithDefault("10m")
     Duration resyncPeriod();
 
     /**
-     * Steady rate of the sync loop's API calls, per second ({@code INJECTOR_SYNC_QPS}), so a
-     * rotation across thousands of namespaces does not flood the API server. Admission calls are
-     * not paced (they are bounded by {@link #apiBudget()}).
+     * How often a full pass reads every copy again instead of trusting what the loop knows
+     * ({@code INJECTOR_SYNC_VERIFY_PERIOD}), to repair a copy deleted or edited by hand behind its
+     * back (admission repairs it sooner, at the next Pod in that namespace). One read per copy,
+     * paced by {@link #syncQps()}: at 5,000 copies and 50 calls/s, 100 s of reads once an hour.
      */
-    @WithDefault("20")
+    @WithDefault("1h")
+    Duration syncVerifyPeriod();
+
+    /**
+     * Steady rate of the sync loop's API calls, per second ({@code INJECTOR_SYNC_QPS}). 50 lets a
+     * rotation reach 5,000 copies (one conditional update each) in about 100 s, and is what many
+     * controllers raise client-go's default of 5 to; each call is one seat of the API server's
+     * priority level for the injector's ServiceAccount (docs/operations.md explains API Priority
+     * and Fairness and when to lower it). Admission calls are not paced (they are bounded by
+     * {@link #apiBudget()}).
+     */
+    @WithDefault("50")
     double syncQps();
 
     /** Calls the sync loop may make at once above {@link #syncQps()} after a quiet spell ({@code INJECTOR_SYNC_BURST}). */
-    @WithDefault("40")
+    @WithDefault("100")
     int syncBurst();
 
     /**

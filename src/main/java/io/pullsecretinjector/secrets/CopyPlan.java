@@ -69,6 +69,17 @@ public final class CopyPlan {
         };
     }
 
+    /**
+     * True when {@link #plan} decides NOOP whatever is there (our copy, someone else's Secret, or
+     * nothing), so the loop need not look: the name is the source itself, the credential does not
+     * apply and prune is off, or the source is missing (copies are kept as they are).
+     */
+    public static boolean sameWhateverIsThere(Desired want, String namespace, String name) {
+        return want.sourceRef().equals(namespace + "/" + name)
+                || (!want.serves() && !want.prune())
+                || (want.serves() && want.source() == null);
+    }
+
     /** No Secret of that name is there. */
     private static Step missing(Desired want) {
         if (!want.serves()) {

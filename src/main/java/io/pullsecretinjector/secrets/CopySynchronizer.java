@@ -7,6 +7,7 @@ import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.NamespaceFacts;
 import io.pullsecretinjector.policy.NamespaceScope;
 import io.pullsecretinjector.policy.RegistryCredential;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,11 +20,29 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The passes of the sync loop: for each (credential, namespace) it GETs the copy by name, asks
- * {@link CopyPlan} what to do and does it. Finds copies only by enumerating namespaces and getting
+ * The passes of the sync loop: for each (credential, namespace) it decides with {@link CopyPlan}
+ * what to do about the copy and does it. Finds copies only by enumerating namespaces and getting
  * the target name: it never lists Secrets. Every call waits for the {@link Pacer}; every write
  * first checks that this replica still leads, so a replica that lost the lease stops writing at
  * once. Never throws for one copy: a failure is logged, counted, and repaired by a later pass.
+ *
+ * <p>It remembers, per copy of ours, what its own last read or write showed ({@link Known}: the
+ * resourceVersion and the content hash), so most copies need no read:
+ * <ul>
+ * <li>a copy known to hold the source's content costs no call (the resync between verifications);
+ * <li>a copy known to be ours but stale is written with one conditional update: the whole copy as
+ *     {@link ManagedCopy#desired} builds it, at the remembered resourceVersion. Any change since
+ *     that read or write, by anyone (a foreign Secret put in its place, a label added, a deletion),
+ *     changes the resourceVersion, so the API server refuses the update (409, or 404 when gone) and
+ *     the copy is read and judged by {@link CopyPlan} as if unknown. A foreign Secret is never
+ *     written;
+ * <li>a copy not known (never seen, seen missing, foreign, or carrying metadata others added) is
+ *     read first, as before;
+ * <li>a decision that is the same whatever is there (the credential does not apply and prune is
+ *     off; the source is missing) costs no call.
+ * </ul>
+ * A full pass reads every copy again once per verify period, repairing what memory cannot see
+ * (a copy deleted or edited by hand); admission repairs such a copy at the next Pod meanwhile.
  */
 public class CopySynchronizer {
 
@@ -50,6 +69,16 @@ public class CopySynchronizer {
     private record SourceState(SourceSecret secret, boolean known) {
     }
 
+    /**
+     * A copy of ours as this loop last read or wrote it.
+     *
+     * @param resourceVersion its resourceVersion then; null when it carries metadata others added
+     *                        (so it cannot be rebuilt whole and is read before it is written)
+     * @param hash            the content hash it held then (the source's own String instance when equal, so it is shared)
+     */
+    record Known(String resourceVersion, String hash) {
+    }
+
     private final SecretApi api;
     private final Pacer pacer;
     private final String injectorNamespace;
@@ -60,7 +89,12 @@ public class CopySynchronizer {
     private final CopyEvents events;
     private final Map<String, SourceState> sources = new ConcurrentHashMap<>();
     private final Map<String, RegistryCredential> retired = new ConcurrentHashMap<>();
-    private final Set<String> managed = ConcurrentHashMap.newKeySet();
+    /** {@code namespace/name} of each copy of ours the loop last saw in place, with what it knew of it. */
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Set<String> managed = known.keySet();
+    private final long verifyNanos;
+    private volatile long lastVerified;
+    private volatile boolean verifiedOnce;
     private volatile InjectionPolicy policy;
 
     private final SyncMetrics metrics;
@@ -76,17 +110,20 @@ public class CopySynchronizer {
      */
     public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
                             Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry) {
-        this(api, pacer, injectorNamespace, leading, namespaces, changed, registry, NamespaceLabels.NONE, CopyEvents.NONE);
+        this(api, pacer, injectorNamespace, leading, namespaces, changed, registry, Duration.ZERO, NamespaceLabels.NONE, CopyEvents.NONE);
     }
 
     /**
-     * @param labels the namespaces' labels, from memory: a credential with a namespaceSelector is left
-     *               alone in a namespace whose labels are not known (neither created nor pruned)
-     * @param events where the copies written, deleted or failed, and missing sources, are reported
+     * @param verifyPeriod how often a full pass reads every copy again instead of trusting what it
+     *                     knows (zero: every full pass reads every copy)
+     * @param labels       the namespaces' labels, from memory: a credential with a namespaceSelector is left
+     *                     alone in a namespace whose labels are not known (neither created nor pruned)
+     * @param events       where the copies written, deleted or failed, and missing sources, are reported
      */
     public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
                             Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry,
-                            NamespaceLabels labels, CopyEvents events) {
+                            Duration verifyPeriod, NamespaceLabels labels, CopyEvents events) {
+        this.verifyNanos = verifyPeriod.toNanos();
         this.api = api;
         this.labels = labels;
         this.events = events;
@@ -135,21 +172,31 @@ public class CopySynchronizer {
         return before == null || before.secret == null || !before.secret.hash().equals(secret.hash());
     }
 
-    /** Every credential in every namespace, then the credentials retired with prune. */
+    /**
+     * Every credential in every namespace, then the credentials retired with prune. Reads every copy
+     * when the last full pass that did is older than the verify period (and the first time);
+     * otherwise trusts what it knows.
+     */
     public Stats fullPass() {
-        Stats s = pass("full", null, null);
+        boolean verify = !verifiedOnce || System.nanoTime() - lastVerified >= verifyNanos;
+        long start = System.nanoTime();
+        Stats s = pass("full", null, null, verify);
+        if (verify) {
+            lastVerified = start;
+            verifiedOnce = true;
+        }
         metrics.fullPassFinished();
         return s;
     }
 
     /** Every credential with this source, in every namespace. */
     public Stats sourcePass(String sourceRef) {
-        return pass("source", sourceRef, null);
+        return pass("source", sourceRef, null, false);
     }
 
     /** Every credential in one namespace (a new namespace). */
     public Stats namespacePass(String namespace) {
-        return pass("namespace", null, namespace);
+        return pass("namespace", null, namespace, false);
     }
 
     /** A namespace is gone: forget its copies. */
@@ -157,12 +204,40 @@ public class CopySynchronizer {
         managed.removeIf(k -> k.startsWith(namespace + "/"));
     }
 
+    /**
+     * A Secret was written by this process (admission or the loop), as the API server returned it:
+     * when it is a copy of a source the loop knows, remember it, so the loop needs no read of a copy
+     * admission just made. Anything else is ignored.
+     */
+    public void learned(Secret written) {
+        if (written == null || written.getMetadata() == null || written.getMetadata().getAnnotations() == null) {
+            return;
+        }
+        String ref = written.getMetadata().getAnnotations().get(ManagedCopy.SOURCE_ANNOTATION);
+        SourceState src = ref == null ? null : sources.get(ref);
+        if (src == null || src.secret == null || !ManagedCopy.isOurs(written, ref)) {
+            return;
+        }
+        remember(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written, src.secret);
+    }
+
+    /** Forgets every copy and verifies at the next full pass: another replica may have led meanwhile. */
+    public void forgetAll() {
+        known.clear();
+        verifiedOnce = false;
+    }
+
+    /** What the loop knows of the copy {@code namespace/name}, or null; for tests and the memory figure of the bench. */
+    Known known(String namespace, String name) {
+        return known.get(namespace + "/" + name);
+    }
+
     /** Credentials removed with {@code prune: true} whose copies are still to be deleted. */
     public Collection<RegistryCredential> retired() {
         return List.copyOf(retired.values());
     }
 
-    private Stats pass(String kind, String onlySource, String onlyNamespace) {
+    private Stats pass(String kind, String onlySource, String onlyNamespace, boolean verify) {
         InjectionPolicy p = policy;
         if (p == null) {
             return new Stats(0, 0, 0);
@@ -171,7 +246,7 @@ public class CopySynchronizer {
         long start = System.nanoTime();
         List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
-        int[] counts = new int[3];
+        int[] counts = new int[4];
         for (RegistryCredential c : p.registryCredentials()) {
             if (onlySource != null && !onlySource.equals(c.source())) {
                 continue;
@@ -192,14 +267,14 @@ public class CopySynchronizer {
                 SourceState now = sources.getOrDefault(c.source(), src);
                 CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
                         c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
-                one(want, ns, c.targetSecretName(), counts);
+                one(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
             }
         }
         if (onlySource == null && onlyNamespace == null) {
             for (RegistryCredential r : retired.values()) {
                 int failedBefore = counts[2];
                 for (String ns : nss) {
-                    one(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts);
+                    one(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
                 }
                 if (counts[2] == failedBefore) {
                     retired.remove(copyKey(r), r);
@@ -208,26 +283,62 @@ public class CopySynchronizer {
             }
         }
         Stats stats = new Stats(counts[0], counts[1], counts[2]);
-        LOG.infof("action=sync-pass kind=%s%s namespaces=%d checked=%d written=%d failed=%d took=%dms", kind,
-                onlySource != null ? " source=" + onlySource : onlyNamespace != null ? " namespace=" + onlyNamespace : "",
-                nss.size(), stats.checked(), stats.written(), stats.failed(), (System.nanoTime() - start) / 1_000_000);
+        LOG.infof("action=sync-pass kind=%s%s namespaces=%d checked=%d written=%d failed=%d reads=%d took=%dms", kind,
+                onlySource != null ? " source=" + onlySource : onlyNamespace != null ? " namespace=" + onlyNamespace : verify ? " verify=true" : "",
+                nss.size(), stats.checked(), stats.written(), stats.failed(), counts[3], (System.nanoTime() - start) / 1_000_000);
         return stats;
     }
 
-    private void one(CopyPlan.Desired want, String namespace, String name, int[] counts) {
+    /**
+     * One copy. {@code counts}: checked, written, failed, read.
+     *
+     * @param verify   read the copy even when what is known would do
+     * @param newNamespace the namespace just appeared: an eager copy there most likely does not exist
+     *                 yet, so it is created first (one call) instead of read and then created
+     */
+    private void one(CopyPlan.Desired want, String namespace, String name, int[] counts, boolean verify, boolean newNamespace) {
         checkLeading();
         String key = namespace + "/" + name;
         CopyPlan.Action action = CopyPlan.Action.NOOP;
         try {
+            if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
+                counts[0]++;
+                return;
+            }
+            Known k = known.get(key);
+            SourceSecret source = want.source();
+            if (!verify && k != null && want.serves() && source != null) {
+                counts[0]++;
+                if (source.hash().equals(k.hash())) {
+                    return; // known current: no call
+                }
+                if (k.resourceVersion() != null) {
+                    action = CopyPlan.Action.UPDATE;
+                    if (writeKnown(want, namespace, name, key, k, counts)) {
+                        return;
+                    }
+                    action = CopyPlan.Action.NOOP;
+                }
+                counts[0]--; // counted again below
+            }
+            if (newNamespace && k == null && want.serves() && want.eager() && source != null
+                    && !want.sourceRef().equals(key)) {
+                action = CopyPlan.Action.CREATE;
+                if (createFirst(want, namespace, name, key, counts)) {
+                    return;
+                }
+                action = CopyPlan.Action.NOOP;
+            }
             pace();
             Secret actual = api.get(namespace, name);
             counts[0]++;
+            counts[3]++;
             CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
             action = step.action();
             if (actual != null && ManagedCopy.isOurs(actual, want.sourceRef())) {
-                managed.add(key);
-            } else if (actual == null) {
-                managed.remove(key);
+                remember(key, actual, source);
+            } else {
+                known.remove(key);
             }
             if (action == CopyPlan.Action.NOOP) {
                 LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
@@ -235,25 +346,21 @@ public class CopySynchronizer {
             }
             checkLeading();
             pace();
-            switch (action) {
-                case CREATE -> api.create(ManagedCopy.desired(want.source(), namespace, name));
-                case UPDATE -> api.update(ManagedCopy.updated(actual, want.source()));
-                case DELETE -> api.delete(actual);
+            Secret written = switch (action) {
+                case CREATE -> api.create(ManagedCopy.desired(source, namespace, name));
+                case UPDATE -> api.update(ManagedCopy.updated(actual, source));
+                case DELETE -> {
+                    api.delete(actual);
+                    yield null;
+                }
                 default -> throw new IllegalStateException(action.name());
-            }
-            if (action == CopyPlan.Action.DELETE) {
-                managed.remove(key);
+            };
+            if (written == null) {
+                known.remove(key);
             } else {
-                managed.add(key);
+                remember(key, written, source);
             }
-            counts[1]++;
-            metrics.written(action);
-            changed.accept(namespace, name);
-            LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, want.sourceRef(),
-                    action.name().toLowerCase(), step.reason());
-            events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
-                            : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
-                    namespace, name, "Sync loop, source " + want.sourceRef() + ": " + step.reason());
+            wrote(action, namespace, name, want.sourceRef(), step.reason(), counts);
         } catch (Stopped e) {
             throw e;
         } catch (KubernetesClientException e) {
@@ -270,6 +377,77 @@ public class CopySynchronizer {
             LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
                     want.sourceRef(), action.name().toLowerCase());
         }
+    }
+
+    /**
+     * Our copy, known stale: the whole copy written at the remembered resourceVersion, one call.
+     * Returns false when the API server says the copy is no longer what was known (409: changed or
+     * replaced; 404: gone), or refuses the write (403, 422: the chart's admission policy, say), so
+     * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
+     * (5xx, 429, timeouts) are thrown and retried by a later pass.
+     */
+    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, String key, Known k, int[] counts) {
+        checkLeading();
+        pace();
+        Secret copy = ManagedCopy.desired(want.source(), namespace, name);
+        copy.getMetadata().setResourceVersion(k.resourceVersion());
+        try {
+            remember(key, api.update(copy), want.source());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 422) {
+                known.remove(key);
+                LOG.debugf("namespace=%s secret=%s action=update result=%d reason=changed since the loop last saw it; reading it", namespace,
+                        name, e.getCode());
+                return false;
+            }
+            throw e;
+        }
+        wrote(CopyPlan.Action.UPDATE, namespace, name, want.sourceRef(), "stale: the source content changed", counts);
+        return true;
+    }
+
+    /** An eager copy in a namespace that just appeared: created in one call; false on 409 (one is there: read and judge it). */
+    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, String key, int[] counts) {
+        checkLeading();
+        pace();
+        try {
+            remember(key, api.create(ManagedCopy.desired(want.source(), namespace, name)), want.source());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+        counts[0]++;
+        wrote(CopyPlan.Action.CREATE, namespace, name, want.sourceRef(), "eager: the namespace is new", counts);
+        return true;
+    }
+
+    private void wrote(CopyPlan.Action action, String namespace, String name, String sourceRef, String reason, int[] counts) {
+        counts[1]++;
+        metrics.written(action);
+        changed.accept(namespace, name);
+        LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, sourceRef, action.name().toLowerCase(), reason);
+        events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
+                        : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
+                namespace, name, "Sync loop, source " + sourceRef + ": " + reason);
+    }
+
+    /** Remembers our copy as read or written; the hash shares the source's String when equal. */
+    private void remember(String key, Secret copy, SourceSecret source) {
+        if (copy == null || copy.getMetadata() == null || copy.getMetadata().getDeletionTimestamp() != null) {
+            known.remove(key);
+            return;
+        }
+        var ann = copy.getMetadata().getAnnotations();
+        String hash = ann == null ? "" : ann.getOrDefault(ManagedCopy.HASH_ANNOTATION, "");
+        if (source != null && source.hash().equals(hash) && !ManagedCopy.isCurrent(copy, source)) {
+            hash = ""; // the annotation says current, the data does not: treat as stale
+        } else if (source != null && source.hash().equals(hash)) {
+            hash = source.hash();
+        }
+        String rv = ManagedCopy.isPlain(copy, source) ? copy.getMetadata().getResourceVersion() : null;
+        known.put(key, new Known(rv, hash));
     }
 
     private void checkLeading() {

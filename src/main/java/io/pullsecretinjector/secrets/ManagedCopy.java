@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a copy made by the injector looks like, and how to tell one from a Secret someone else
@@ -56,6 +57,25 @@ public final class ManagedCopy {
         return ann != null && source.hash().equals(ann.get(HASH_ANNOTATION))
                 && source.hash().equals(ContentHash.of(copy.getType(), copy.getData()));
     }
+
+    /**
+     * True when the copy carries nothing but what {@link #desired} gives it (no label, annotation,
+     * finalizer or owner someone else added, the source's type), so writing {@link #desired} in its
+     * place at its resourceVersion loses nothing.
+     */
+    public static boolean isPlain(Secret copy, SourceSecret source) {
+        var meta = copy.getMetadata();
+        return (meta.getLabels() == null || Set.of(MANAGED_BY_LABEL).containsAll(meta.getLabels().keySet()))
+                && (meta.getAnnotations() == null || OUR_ANNOTATIONS.containsAll(meta.getAnnotations().keySet()))
+                && (meta.getFinalizers() == null || meta.getFinalizers().isEmpty())
+                && (meta.getOwnerReferences() == null || meta.getOwnerReferences().isEmpty())
+                && (copy.getStringData() == null || copy.getStringData().isEmpty())
+                && copy.getImmutable() == null
+                && (source == null || java.util.Objects.equals(source.type(), copy.getType()));
+    }
+
+    private static final Set<String> OUR_ANNOTATIONS = Set.of(SOURCE_ANNOTATION, HASH_ANNOTATION,
+            "argocd.argoproj.io/compare-options", "argocd.argoproj.io/sync-options");
 
     /** {@code existing} brought up to date with {@code source}, keeping its identity and resourceVersion. */
     public static Secret updated(Secret existing, SourceSecret source) {

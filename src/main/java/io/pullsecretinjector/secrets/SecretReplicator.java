@@ -76,15 +76,54 @@ public class SecretReplicator {
         this.clock = clock;
         this.renewals = renewals;
         this.counters = new CopyMetrics(registry);
+        if (api instanceof KubernetesSecretApi k) {
+            k.onWritten(this::learned); // the first Pod in a namespace the sync loop just filled is answered from memory
+        }
     }
 
-    /** The remembered outcome when the copy is known current for this source content, else null. Makes no call. */
+    /**
+     * A Secret this process wrote (the sync loop, or another review), as the API server returned
+     * it: a copy is remembered as current for the content it holds, for {@code cache-ttl}.
+     */
+    void learned(Secret written) {
+        var meta = written == null ? null : written.getMetadata();
+        var ann = meta == null ? null : meta.getAnnotations();
+        String ref = ann == null ? null : ann.get(ManagedCopy.SOURCE_ANNOTATION);
+        String hash = ann == null ? null : ann.get(ManagedCopy.HASH_ANNOTATION);
+        if (ref == null || hash == null || !ManagedCopy.isOurs(written, ref) || meta.getDeletionTimestamp() != null) {
+            return;
+        }
+        known.put(key(meta.getNamespace(), meta.getName()), new Known(CopyOutcome.of(CopyResult.UNCHANGED), hash, clock.getAsLong() + ttlNanos));
+    }
+
+    /**
+     * The remembered outcome, or null when the copy needs the API server. Makes no call. A copy of
+     * ours known to be in place but holding older content (the source rotated since) is answered
+     * as UNCHANGED too: the Pod only needs its name, the old content stays valid while the new one
+     * goes out, and the sync loop brings the copy current; this review also marks it for the
+     * background renewal ({@link #renewIfDue}), which updates it if the loop has not yet. So a
+     * rotation never makes a Pod wait for the API server.
+     */
     public CopyOutcome known(String namespace, String name, SourceSecret source) {
-        Known k = known.get(key(namespace, name));
-        if (k == null || !k.sourceHash.equals(source.hash()) || clock.getAsLong() - k.expiresAtNanos >= 0) {
+        SecretKey key = key(namespace, name);
+        Known k = known.get(key);
+        long now = clock.getAsLong();
+        if (k == null || now - k.expiresAtNanos >= 0) {
             return null;
         }
-        return k.outcome.result() == CopyResult.FOREIGN ? k.outcome : CopyOutcome.of(CopyResult.UNCHANGED);
+        if (k.outcome.result() == CopyResult.FOREIGN) {
+            return k.sourceHash.equals(source.hash()) ? k.outcome : null;
+        }
+        if (!k.sourceHash.equals(source.hash())) {
+            renewSoon(key, now);
+        }
+        return CopyOutcome.of(CopyResult.UNCHANGED);
+    }
+
+    /** Moves what is known into the renewal window, so the next review that relies on it has it checked in the background. */
+    private void renewSoon(SecretKey key, long now) {
+        known.computeIfPresent(key, (k, was) -> was.expiresAtNanos - now > ttlNanos / 4
+                ? new Known(was.outcome(), was.sourceHash(), now + ttlNanos / 4) : was);
     }
 
     /**
@@ -202,12 +241,13 @@ public class SecretReplicator {
     }
 
     /**
-     * Forgets that a copy is current, so the next review checks it again. Told after the sync loop
-     * wrote the copy, so it stays seen: that check is a GET first, one call for a copy that is there,
-     * not a CREATE that gets 409 and then a GET.
+     * Told after the sync loop wrote the copy: what is known of it is checked again in the
+     * background when the next review relies on it (it moves into the renewal window), so reviews
+     * stay answered from memory. It stays seen: that check is a GET first, one call for a copy that
+     * is there, not a CREATE that gets 409 and then a GET.
      */
     public void forget(String namespace, String name) {
-        known.computeIfPresent(key(namespace, name), (k, was) -> new Known(was.outcome(), was.sourceHash(), clock.getAsLong()));
+        renewSoon(key(namespace, name), clock.getAsLong());
     }
 
     private static SecretKey key(String namespace, String name) {

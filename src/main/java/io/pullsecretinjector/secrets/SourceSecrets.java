@@ -143,9 +143,22 @@ public class SourceSecrets {
         return read;
     }
 
-    /** Forgets a source, so the next review reads it again (the sync loop calls this when it sees a change). */
+    /** Forgets a source, so the next review reads it again. */
     public void invalidate(String sourceRef) {
         cache.remove(SecretKey.parse(sourceRef));
+    }
+
+    /**
+     * The source watch saw the source as it is now: reviews use it at once with no read of their
+     * own, so a rotation keeps admission on its warm path. Null (deleted) forgets it, so the next
+     * review reads it again and says what is missing.
+     */
+    public void seen(String sourceRef, SourceSecret now) {
+        if (now == null) {
+            invalidate(sourceRef);
+        } else {
+            cache.put(SecretKey.parse(sourceRef), new Entry(new Read(now, null), clock.getAsLong() + ttlNanos));
+        }
     }
 
     private static SecretKey key(RegistryCredential credential) {

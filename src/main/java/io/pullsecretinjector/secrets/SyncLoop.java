@@ -12,7 +12,6 @@ import io.pullsecretinjector.policy.RegistryCredential;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -38,15 +37,22 @@ public class SyncLoop implements AutoCloseable {
      * @param lease          the Lease name
      * @param identity       this replica's name in the Lease
      * @param leaseDuration  how long a lease lasts without renewal
+     * @param verifyPeriod   how often a full pass reads every copy instead of trusting what the loop knows
      */
     public record Settings(String namespace, Duration resyncPeriod, double qps, int burst, boolean leaderElection,
-                           String lease, String identity, Duration leaseDuration) {
+                           String lease, String identity, Duration leaseDuration, Duration verifyPeriod) {
+
+        /** Every full pass reads every copy. */
+        public Settings(String namespace, Duration resyncPeriod, double qps, int burst, boolean leaderElection,
+                        String lease, String identity, Duration leaseDuration) {
+            this(namespace, resyncPeriod, qps, burst, leaderElection, lease, identity, leaseDuration, Duration.ZERO);
+        }
     }
 
     private final KubernetesClient client;
     private final Settings settings;
     private final PolicyStore policies;
-    private final Consumer<String> sourceChanged;
+    private final BiConsumer<String, SourceSecret> sourceChanged;
     private final CopySynchronizer synchronizer;
     private final SourceWatches sources;
     private final SyncQueue queue = new SyncQueue();
@@ -58,10 +64,10 @@ public class SyncLoop implements AutoCloseable {
     private final boolean ownsNamespaces;
 
     /**
-     * @param sourceChanged told the source ref when a source changes (admission drops its cached read)
+     * @param sourceChanged told the source ref and its content (null: gone) when a source changes (admission's cached read)
      * @param copyChanged   told (namespace, name) after each write (admission forgets what it knew of the copy)
      */
-    public SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, Consumer<String> sourceChanged,
+    public SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, BiConsumer<String, SourceSecret> sourceChanged,
                     BiConsumer<String, String> copyChanged, MeterRegistry registry) {
         this(client, settings, api, policies, sourceChanged, copyChanged, registry, null, CopyEvents.NONE);
     }
@@ -70,7 +76,7 @@ public class SyncLoop implements AutoCloseable {
      * @param namespaces the replica's namespace watch, shared with admission; null: the loop runs one of its own while it leads
      * @param events     where the loop's writes and missing sources are reported
      */
-    SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, Consumer<String> sourceChanged,
+    SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, BiConsumer<String, SourceSecret> sourceChanged,
              BiConsumer<String, String> copyChanged, MeterRegistry registry, NamespaceWatch namespaces, CopyEvents events) {
         this.client = client;
         this.settings = settings;
@@ -95,7 +101,7 @@ public class SyncLoop implements AutoCloseable {
             }
         });
         this.synchronizer = new CopySynchronizer(api, new Pacer(settings.qps(), settings.burst()), settings.namespace(),
-                () -> leading, this::activeNamespaces, copyChanged, registry, this.namespaces, events);
+                () -> leading, this::activeNamespaces, copyChanged, registry, settings.verifyPeriod(), this.namespaces, events);
         this.sources = new SourceWatches(client, this::sourceEvent);
         this.election = settings.leaderElection()
                 ? new LeaderElection(client, settings.namespace(), settings.lease(), settings.identity(), settings.leaseDuration(),
@@ -103,6 +109,8 @@ public class SyncLoop implements AutoCloseable {
                 : null;
         Gauge.builder("pullsecret_injector_leader", this, l -> l.leading ? 1 : 0)
                 .description("1 on the replica that runs the sync loop, 0 on the others").register(registry);
+        Gauge.builder("pullsecret_injector_sync_queue_backlog", queue, SyncQueue::backlog)
+                .description("Sync passes queued or running (0: the loop has caught up with every event)").register(registry);
     }
 
     /** Starts watching the policy and the sources, and runs for leadership (or leads at once when election is off). */
@@ -155,7 +163,7 @@ public class SyncLoop implements AutoCloseable {
 
     private void sourceEvent(String ref, Secret s) {
         SourceSecret source = s == null ? null : SourceSecrets.toSource(s);
-        sourceChanged.accept(ref);
+        sourceChanged.accept(ref, source);
         if (synchronizer.sourceSeen(ref, source)) {
             if (source != null) {
                 LOG.infof("source=%s action=source-changed reason=new content %s; updating its copies", ref, source.hash());
@@ -170,9 +178,10 @@ public class SyncLoop implements AutoCloseable {
                 return;
             }
             leading = true;
+            synchronizer.forgetAll(); // another replica may have led meanwhile
             queue.start(settings.resyncPeriod(), synchronizer::fullPass);
-            LOG.infof("this replica (%s) leads: starting the sync loop, full resync every %s, %s calls/s (burst %d)",
-                    settings.identity(), settings.resyncPeriod(), settings.qps(), settings.burst());
+            LOG.infof("this replica (%s) leads: starting the sync loop, full resync every %s (reading every copy every %s), %s calls/s (burst %d)",
+                    settings.identity(), settings.resyncPeriod(), settings.verifyPeriod(), settings.qps(), settings.burst());
             queue.execute(namespaces::start);
         }
         queue.enqueue(SyncQueue.FULL, synchronizer::fullPass);

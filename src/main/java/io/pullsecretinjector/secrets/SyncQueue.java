@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +29,7 @@ final class SyncQueue {
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingNamespaces = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger runningPasses = new AtomicInteger();
     private ScheduledExecutorService worker;
     private ExecutorService namespaceWorker;
 
@@ -71,6 +73,11 @@ final class SyncQueue {
         if (n != null) {
             n.shutdownNow();
         }
+    }
+
+    /** Passes queued or running: 0 when the loop has caught up with every event. */
+    int backlog() {
+        return pending.size() + pendingNamespaces.size() + runningPasses.get();
     }
 
     /** True while started. */
@@ -126,9 +133,10 @@ final class SyncQueue {
         submit(n, pendingNamespaces, key, pass);
     }
 
-    private static void submit(ExecutorService w, Set<String> queued, String key, Runnable pass) {
+    private void submit(ExecutorService w, Set<String> queued, String key, Runnable pass) {
         try {
             w.execute(() -> {
+                runningPasses.incrementAndGet();
                 queued.remove(key);
                 try {
                     pass.run();
@@ -136,6 +144,8 @@ final class SyncQueue {
                     LOG.debugf("pass %s stopped: no longer leading", key);
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "action=sync-pass kind=%s result=failed; the next event or resync tries again", key);
+                } finally {
+                    runningPasses.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {

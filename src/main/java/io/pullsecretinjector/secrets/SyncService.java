@@ -44,7 +44,7 @@ public class SyncService {
     /** The settings of the loop, from {@code injector.*}. */
     public static SyncLoop.Settings settings(InjectorConfig config) {
         return new SyncLoop.Settings(config.namespace(), config.resyncPeriod(), config.syncQps(), config.syncBurst(),
-                config.leaderElection(), config.leaderLease(), config.leaderIdentity(), config.leaderLeaseDuration());
+                config.leaderElection(), config.leaderLease(), config.leaderIdentity(), config.leaderLeaseDuration(), config.syncVerifyPeriod());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -52,9 +52,12 @@ public class SyncService {
             LOG.info("the sync loop is off (injector.sync=false): copies are made and refreshed only when Pods are admitted");
             return;
         }
-        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::invalidate, replicator::forget, registry,
+        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::seen, replicator::forget, registry,
                 namespaces.watch(), events);
         loop = l;
+        if (api instanceof KubernetesSecretApi k) {
+            k.onWritten(l.synchronizer()::learned); // copies admission writes are known to the loop without a read
+        }
         l.start();
     }
 

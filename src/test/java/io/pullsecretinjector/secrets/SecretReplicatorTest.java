@@ -127,17 +127,27 @@ class SecretReplicatorTest {
     }
 
     @Test
-    void aCopyTheSyncLoopWroteIsCheckedAgainWithAGetFirst() {
+    void aCopyTheSyncLoopWroteStaysAnsweredFromMemoryAndIsCheckedInTheBackgroundWithAGetFirst() {
         replicator.ensure("team-a", "pull", source);
         api.calls.clear();
 
         replicator.forget("team-a", "pull");
 
-        assertThat(replicator.known("team-a", "pull", source)).isNull();
+        assertThat(replicator.known("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).as("the review itself makes no call").isEmpty();
         replicator.renewIfDue("team-a", "pull", () -> source);
-        assertThat(api.snapshot()).as("a forgotten copy is not renewed in the background").isEmpty();
-        assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
         assertThat(api.snapshot()).containsExactly("get team-a/pull");
+    }
+
+    @Test
+    void aCopyTheSyncLoopCreatedIsAnsweredFromMemoryForTheFirstPod() {
+        replicator.learned(api.create(ManagedCopy.desired(source, "team-b", "pull")));
+        replicator.learned(api.create(new SecretBuilder().withNewMetadata().withNamespace("team-c").withName("pull").endMetadata().build()));
+        api.calls.clear();
+
+        assertThat(replicator.ensure("team-b", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).isEmpty();
+        assertThat(replicator.known("team-c", "pull", source)).as("a Secret that is not a copy is not learned").isNull();
     }
 
     @Test
@@ -175,8 +185,24 @@ class SecretReplicatorTest {
     }
 
     @Test
-    void aNewSourceContentIsNotAnsweredFromMemory() {
+    void aRotatedSourceKeepsReviewsOnTheWarmPathAndTheCopyIsUpdatedInTheBackground() {
         replicator.ensure("team-a", "pull", source);
+        api.calls.clear();
+        SourceSecret rotated = SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
+                .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", CONFIG + "Cg==").build());
+
+        assertThat(replicator.known("team-a", "pull", rotated)).as("the copy is there; the Pod only needs its name")
+                .isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
+        assertThat(api.snapshot()).isEmpty();
+        replicator.renewIfDue("team-a", "pull", () -> rotated);
+        assertThat(api.snapshot()).containsExactly("get team-a/pull", "update team-a/pull");
+        assertThat(api.secrets.get("team-a/pull").getData().get(".dockerconfigjson")).isEqualTo(CONFIG + "Cg==");
+    }
+
+    @Test
+    void aRotatedSourceIsWrittenAtOnceWhenTheCopyIsNotKnown() {
+        replicator.ensure("team-a", "pull", source);
+        now.addAndGet(Duration.ofSeconds(61).toNanos());
         SourceSecret rotated = SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", CONFIG + "Cg==").build());
 

@@ -52,6 +52,7 @@ class SyncLoopTest {
                     "injector.sync", "true",
                     "injector.policy-file", "",
                     "injector.resync-period", "2s",
+                    "injector.sync-verify-period", "2s",
                     "injector.sync-qps", "500",
                     "injector.sync-burst", "500",
                     "injector.leader-election", "true",
@@ -322,7 +323,7 @@ class SyncLoopTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofHours(1), 500, 500, true, "tenants-test-lease", "replica-t",
                 Duration.ofSeconds(3));
-        try (SyncLoop loop = new SyncLoop(client, settings, new KubernetesSecretApi(client), tenants, ref -> { }, (ns, name) -> { }, registry,
+        try (SyncLoop loop = new SyncLoop(client, settings, new KubernetesSecretApi(client), tenants, (ref, source) -> { }, (ns, name) -> { }, registry,
                 null, (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name))) {
             loop.start();
             await("replica-t leads and has made its first full pass", Duration.ofSeconds(10),
@@ -391,7 +392,7 @@ class SyncLoopTest {
     SyncLoop replica(String identity, SecretApi api, PolicyStore policy, MeterRegistry registry) {
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofSeconds(1), 500, 500, true, REPLICAS_LEASE, identity,
                 Duration.ofSeconds(3));
-        return new SyncLoop(client, settings, api, policy, ref -> { }, (ns, name) -> { }, registry);
+        return new SyncLoop(client, settings, api, policy, (ref, source) -> { }, (ns, name) -> { }, registry);
     }
 
     // ---- helpers ----

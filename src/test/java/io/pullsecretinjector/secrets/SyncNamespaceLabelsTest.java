@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.PolicyParser;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,7 +35,7 @@ class SyncNamespaceLabelsTest {
 
     CopySynchronizer synchronizer() {
         CopySynchronizer sync = new CopySynchronizer(api, new Pacer(1000, 1000), "pullsecret-injector", () -> true,
-                () -> List.of("acme-1", "globex-1", "unknown-1"), (ns, name) -> { }, new SimpleMeterRegistry(), api,
+                () -> List.of("acme-1", "globex-1", "unknown-1"), (ns, name) -> { }, new SimpleMeterRegistry(), Duration.ZERO, api,
                 (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name));
         sync.policyChanged(null, POLICY);
         sync.sourceSeen("registry-creds/regcred", SyncGateTest.source());
