@@ -32,6 +32,11 @@ public enum EventReason {
         return warning ? "Warning" : "Normal";
     }
 
+    /** True for a Warning: written before Normal Events when the rate bound holds some back. */
+    public boolean warning() {
+        return warning;
+    }
+
     /** The Event's action: what the injector did or tried. */
     public String action() {
         return action;

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +36,11 @@ import org.jboss.logging.Logger;
  * a token from a bucket ({@code injector.event-qps}, {@code injector.event-burst}); when none is
  * left, the occurrences wait in memory and reach the API server folded into the series count of a
  * later write, so a namespace creating a thousand Pods a minute costs a few writes a second at most.
- * A repeat after {@link #QUIET} of silence starts a new Event. At most {@link #MAX_SERIES} Secrets
- * are tracked at once; occurrences beyond that are dropped and counted.
+ * A repeat after {@link #QUIET} of silence starts a new Event. Warnings are written before Normal
+ * Events: a rotation across thousands of namespaces queues a {@code CopyUpdated} per copy, and a
+ * {@code CopyFailed} must not wait behind them. At most {@link #MAX_SERIES} Secrets are tracked at
+ * once; beyond that a new Normal occurrence is dropped, and a new Warning takes the place of a
+ * Normal series not written yet (both counted as dropped).
  */
 @ApplicationScoped
 public class EventRecorder implements CopyEvents, AutoCloseable {
@@ -55,6 +60,8 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
 
     private record Key(String namespace, String name, EventReason reason) {
     }
+
+    private static final Comparator<Key> WARNINGS_FIRST = Comparator.comparing(k -> !k.reason.warning());
 
     /**
      * What is known of one series: its occurrences and what of them has been written.
@@ -124,7 +131,7 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
     public void record(EventReason reason, String namespace, String name, String note) {
         try {
             Key key = new Key(namespace, name, reason);
-            if (series.size() >= MAX_SERIES && !series.containsKey(key)) {
+            if (series.size() >= MAX_SERIES && !series.containsKey(key) && !(reason.warning() && evictNormal())) {
                 dropped.increment();
                 return;
             }
@@ -143,7 +150,9 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
     /** Writes what is pending, as far as the bucket allows; the rest waits for the next flush. Returns the writes made. */
     public int flush() {
         int writes = 0;
-        for (Key key : List.copyOf(dirty)) {
+        List<Key> due = new ArrayList<>(dirty);
+        due.sort(WARNINGS_FIRST);
+        for (Key key : due) {
             if (!bucket.tryAcquire()) {
                 break;
             }
@@ -158,6 +167,18 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
         long now = System.nanoTime();
         series.entrySet().removeIf(e -> now - e.getValue().lastNanos > QUIET.toNanos() && !dirty.contains(e.getKey()));
         return writes;
+    }
+
+    /** Drops one Normal series that has occurrences not written yet; false when there is none. */
+    private boolean evictNormal() {
+        for (Map.Entry<Key, Series> e : series.entrySet()) {
+            if (!e.getKey().reason.warning() && e.getValue().count > e.getValue().written && series.remove(e.getKey(), e.getValue())) {
+                dirty.remove(e.getKey());
+                dropped.increment();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Occurrences not written yet, over every series. */

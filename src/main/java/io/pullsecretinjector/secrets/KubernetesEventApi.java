@@ -1,6 +1,8 @@
 package io.pullsecretinjector.secrets;
 
+import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -23,8 +25,11 @@ public class KubernetesEventApi implements EventApi {
 
     @Override
     public void patchSeries(String namespace, String name, int count, String lastObservedTime) {
-        // a merge patch of the series alone: no read first, and nothing else of the Event is sent again
-        String patch = "{\"series\":{\"count\":" + count + ",\"lastObservedTime\":\"" + lastObservedTime + "\"}}";
-        client.events().v1().events().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        // A merge patch of the series alone, sent as an object: fabric8's patch with a String body
+        // GETs the Event first, a call the chart's RBAC does not grant (events: create and patch).
+        Event series = new EventBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSeries().withCount(count).withLastObservedTime(new MicroTime(lastObservedTime)).endSeries()
+                .build();
+        client.events().v1().events().resource(series).patch(PatchContext.of(PatchType.JSON_MERGE));
     }
 }

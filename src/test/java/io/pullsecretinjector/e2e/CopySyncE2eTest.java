@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,45 @@ class CopySyncE2eTest {
     @BeforeEach
     void injectorServes() {
         Suite.ensureServing();
+    }
+
+    @Test
+    @DisplayName("16. a copy stuck in deletion (a finalizer): each Pod is admitted without it, and one CopyFailed Event regarding"
+            + " the copy counts every failed Pod (its series patched under the chart's RBAC)")
+    void repeatedFailuresAreOneEventWithACount() {
+        List<String> namespaces = List.of(Cluster.newNamespace("made"), Cluster.newNamespace("stuck"));
+        Cluster.awaitDefaultServiceAccounts(namespaces);
+        Cluster.createPod(namespaces.get(0), "app", "registry.example.com/team/app:1");
+        // the injector's copy as it made it, held by a finalizer in a namespace where the injector has seen no copy yet
+        String ns = namespaces.get(1);
+        Secret made = admin.secrets().inNamespace(namespaces.get(0)).withName("regcred").get();
+        admin.secrets().resource(new SecretBuilder().withNewMetadata().withNamespace(ns).withName("regcred")
+                .withLabels(made.getMetadata().getLabels()).withAnnotations(made.getMetadata().getAnnotations())
+                .withFinalizers("example.com/hold").endMetadata().withType(made.getType()).withData(made.getData()).build()).create();
+        admin.secrets().inNamespace(ns).withName("regcred").delete();
+        try {
+            assertThat(PodAdmissionE2eTest.pullSecrets(Cluster.createPod(ns, "stuck-0", "registry.example.com/team/app:1")))
+                    .as("a copy being deleted is not referenced").doesNotContain("regcred");
+            Eventually.that("a CopyFailed Event regarding " + ns + "/regcred", Duration.ofSeconds(10), () -> copyFailed(ns).size() == 1);
+            for (int i = 1; i < 3; i++) {
+                assertThat(PodAdmissionE2eTest.pullSecrets(Cluster.createPod(ns, "stuck-" + i, "registry.example.com/team/app:1")))
+                        .doesNotContain("regcred");
+            }
+            Eventually.that("that one Event counts the 3 Pods (series.count 3)", Duration.ofSeconds(15), () -> {
+                List<Event> failed = copyFailed(ns);
+                return failed.size() == 1 && failed.get(0).getSeries() != null && failed.get(0).getSeries().getCount() == 3;
+            });
+        } finally {
+            admin.secrets().inNamespace(ns).withName("regcred").edit(s -> {
+                s.getMetadata().setFinalizers(List.of());
+                return s;
+            });
+        }
+    }
+
+    private List<Event> copyFailed(String namespace) {
+        return admin.events().v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "CopyFailed".equals(e.getReason()) && "regcred".equals(e.getRegarding().getName())).toList();
     }
 
     @Test

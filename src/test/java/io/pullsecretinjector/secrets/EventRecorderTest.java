@@ -115,6 +115,52 @@ class EventRecorderTest {
     }
 
     @Test
+    void aWarningIsWrittenBeforeTheNormalEventsOfARotationThatWaitForTheBucket() {
+        List<String> writes = new CopyOnWriteArrayList<>();
+        recorder = new EventRecorder(recording(writes), 0.001, 3, "replica-a", metrics, false);
+
+        // a rotation updates a hundred copies, then one copy fails
+        for (int i = 0; i < 100; i++) {
+            recorder.record(EventReason.CopyUpdated, "ns-" + i, "regcred", "updated");
+        }
+        recorder.record(EventReason.CopyFailed, "ns-7", "regcred", "the injector may not update secret ns-7/regcred");
+        recorder.flush();
+
+        assertThat(writes).hasSize(3).first().isEqualTo("create CopyFailed ns-7/regcred");
+    }
+
+    @Test
+    void whenTheMostSeriesAreTrackedAWarningTakesThePlaceOfAPendingNormalEvent() {
+        List<String> writes = new CopyOnWriteArrayList<>();
+        recorder = new EventRecorder(recording(writes), 0.001, 1, "replica-a", metrics, false);
+        for (int i = 0; i < EventRecorder.MAX_SERIES; i++) {
+            recorder.record(EventReason.CopyUpdated, "ns-" + i, "regcred", "updated");
+        }
+
+        recorder.record(EventReason.CopyCreated, "ns-new", "regcred", "created");
+        recorder.record(EventReason.SourceMissing, "registry-creds", "regcred", "the source is gone");
+        recorder.flush();
+
+        assertThat(writes).containsExactly("create SourceMissing registry-creds/regcred");
+        assertThat(metrics.counter("pullsecret_injector_events", "result", "dropped").count())
+                .as("the new Normal Event, and the pending Normal series the Warning replaced").isEqualTo(2.0);
+    }
+
+    private static EventApi recording(List<String> writes) {
+        return new EventApi() {
+            @Override
+            public void create(Event event) {
+                writes.add("create " + event.getReason() + " " + event.getRegarding().getNamespace() + "/" + event.getRegarding().getName());
+            }
+
+            @Override
+            public void patchSeries(String namespace, String name, int count, String lastObservedTime) {
+                writes.add("patch " + namespace + "/" + name);
+            }
+        };
+    }
+
+    @Test
     void recordingNeverWaitsForTheApiServer() {
         EventApi hanging = new EventApi() {
             @Override
