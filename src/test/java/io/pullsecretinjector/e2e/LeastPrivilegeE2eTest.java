@@ -79,6 +79,7 @@ class LeastPrivilegeE2eTest {
                         Suite.RELEASE),
                 arguments("relabel a namespace", "update", "", "namespaces", "", TEAM),
                 arguments("read Events", "list", "events.k8s.io", "events", TEAM, null),
+                arguments("read one Event (a repeat is patched without it)", "get", "events.k8s.io", "events", TEAM, "regcred.18d3f0c2a1b4e5f6"),
                 arguments("delete Events", "delete", "events.k8s.io", "events", TEAM, "regcred.18d3f0c2a1b4e5f6"),
                 arguments("record core v1 Events", "create", "", "events", TEAM, null),
                 arguments("change its own RBAC", "update", "rbac.authorization.k8s.io", "clusterroles", "", Suite.RELEASE));
