@@ -1,7 +1,6 @@
 package io.pullsecretinjector.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.NamespaceFacts;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -20,13 +18,14 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The passes of the sync loop: for each (credential, namespace) it decides with {@link CopyPlan}
- * what to do about the copy and does it. Finds copies only by enumerating namespaces and getting
- * the target name: it never lists Secrets. Every call waits for the {@link Pacer}; every write
- * first checks that this replica still leads, so a replica that lost the lease stops writing at
- * once. Never throws for one copy: a failure is logged, counted, and repaired by a later pass.
+ * The passes of the sync loop: for each (credential, namespace) it says what the policy wants of
+ * the copy, and {@link SyncCopyWriter} decides with {@link CopyPlan} and does it. Finds copies only
+ * by enumerating namespaces and getting the target name: it never lists Secrets. Every call waits
+ * for the {@link Pacer}; every write first checks that this replica still leads, so a replica that
+ * lost the lease stops writing at once. Never throws for one copy: a failure is logged, counted,
+ * and repaired by a later pass.
  *
- * <p>It remembers, per copy of ours, what its own last read or write showed ({@link Known}: the
+ * <p>The loop remembers, per copy of ours, what its own last read or write showed ({@link KnownCopies}: the
  * resourceVersion and the content hash), so most copies need no read:
  * <ul>
  * <li>a copy known to hold the source's content costs no call (the resync between verifications);
@@ -69,35 +68,22 @@ public class CopySynchronizer {
     private record SourceState(SourceSecret secret, boolean known) {
     }
 
-    /**
-     * A copy of ours as this loop last read or wrote it.
-     *
-     * @param resourceVersion its resourceVersion then; null when it carries metadata others added
-     *                        (so it cannot be rebuilt whole and is read before it is written)
-     * @param hash            the content hash it held then (the source's own String instance when equal, so it is shared)
-     */
-    record Known(String resourceVersion, String hash) {
-    }
-
-    private final SecretApi api;
-    private final Pacer pacer;
     private final String injectorNamespace;
     private final BooleanSupplier leading;
     private final Supplier<Collection<String>> namespaces;
-    private final BiConsumer<String, String> changed;
     private final NamespaceLabels labels;
     private final CopyEvents events;
     private final Map<String, SourceState> sources = new ConcurrentHashMap<>();
     private final Map<String, RegistryCredential> retired = new ConcurrentHashMap<>();
     /** {@code namespace/name} of each copy of ours the loop last saw in place, with what it knew of it. */
-    private final Map<String, Known> known = new ConcurrentHashMap<>();
-    private final Set<String> managed = known.keySet();
+    private final KnownCopies known = new KnownCopies();
     private final long verifyNanos;
     private volatile long lastVerified;
     private volatile boolean verifiedOnce;
     private volatile InjectionPolicy policy;
 
     private final SyncMetrics metrics;
+    private final SyncCopyWriter copies;
 
     /**
      * @param api               the Secret calls
@@ -124,15 +110,13 @@ public class CopySynchronizer {
                             Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry,
                             Duration verifyPeriod, NamespaceLabels labels, CopyEvents events) {
         this.verifyNanos = verifyPeriod.toNanos();
-        this.api = api;
         this.labels = labels;
         this.events = events;
-        this.pacer = pacer;
         this.injectorNamespace = injectorNamespace;
         this.leading = leading;
         this.namespaces = namespaces;
-        this.changed = changed;
-        this.metrics = new SyncMetrics(registry, managed, () -> sources.values().stream().filter(v -> v.known && v.secret == null).count());
+        this.metrics = new SyncMetrics(registry, known.keys(), () -> sources.values().stream().filter(v -> v.known && v.secret == null).count());
+        this.copies = new SyncCopyWriter(api, pacer, leading, known, metrics, changed, events);
     }
 
     /** The policy in force; credentials it drops with {@code prune: true} are pruned by the next passes. */
@@ -201,7 +185,7 @@ public class CopySynchronizer {
 
     /** A namespace is gone: forget its copies. */
     public void namespaceDeleted(String namespace) {
-        managed.removeIf(k -> k.startsWith(namespace + "/"));
+        known.forgetNamespace(namespace);
     }
 
     /**
@@ -218,7 +202,7 @@ public class CopySynchronizer {
         if (src == null || src.secret == null || !ManagedCopy.isOurs(written, ref)) {
             return;
         }
-        remember(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written, src.secret);
+        known.remember(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written, src.secret);
     }
 
     /** Forgets every copy and verifies at the next full pass: another replica may have led meanwhile. */
@@ -228,7 +212,7 @@ public class CopySynchronizer {
     }
 
     /** What the loop knows of the copy {@code namespace/name}, or null; for tests and the memory figure of the bench. */
-    Known known(String namespace, String name) {
+    KnownCopies.Known known(String namespace, String name) {
         return known.get(namespace + "/" + name);
     }
 
@@ -266,15 +250,15 @@ public class CopySynchronizer {
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
                 SourceState now = sources.getOrDefault(c.source(), src);
                 CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
-                        c.prune(), managed.contains(ns + "/" + c.targetSecretName()));
-                one(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
+                        c.prune(), known.contains(ns + "/" + c.targetSecretName()));
+                copies.sync(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
             }
         }
         if (onlySource == null && onlyNamespace == null) {
             for (RegistryCredential r : retired.values()) {
                 int failedBefore = counts[2];
                 for (String ns : nss) {
-                    one(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
+                    copies.sync(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
                 }
                 if (counts[2] == failedBefore) {
                     retired.remove(copyKey(r), r);
@@ -287,182 +271,6 @@ public class CopySynchronizer {
                 onlySource != null ? " source=" + onlySource : onlyNamespace != null ? " namespace=" + onlyNamespace : verify ? " verify=true" : "",
                 nss.size(), stats.checked(), stats.written(), stats.failed(), counts[3], (System.nanoTime() - start) / 1_000_000);
         return stats;
-    }
-
-    /**
-     * One copy. {@code counts}: checked, written, failed, read.
-     *
-     * @param verify   read the copy even when what is known would do
-     * @param newNamespace the namespace just appeared: an eager copy there most likely does not exist
-     *                 yet, so it is created first (one call) instead of read and then created
-     */
-    private void one(CopyPlan.Desired want, String namespace, String name, int[] counts, boolean verify, boolean newNamespace) {
-        checkLeading();
-        String key = namespace + "/" + name;
-        CopyPlan.Action action = CopyPlan.Action.NOOP;
-        try {
-            if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
-                counts[0]++;
-                return;
-            }
-            Known k = known.get(key);
-            SourceSecret source = want.source();
-            if (!verify && k != null && want.serves() && source != null) {
-                counts[0]++;
-                if (source.hash().equals(k.hash())) {
-                    return; // known current: no call
-                }
-                if (k.resourceVersion() != null) {
-                    action = CopyPlan.Action.UPDATE;
-                    if (writeKnown(want, namespace, name, key, k, counts)) {
-                        return;
-                    }
-                    action = CopyPlan.Action.NOOP;
-                }
-                counts[0]--; // counted again below
-            }
-            if (newNamespace && k == null && want.serves() && want.eager() && source != null
-                    && !want.sourceRef().equals(key)) {
-                action = CopyPlan.Action.CREATE;
-                if (createFirst(want, namespace, name, key, counts)) {
-                    return;
-                }
-                action = CopyPlan.Action.NOOP;
-            }
-            pace();
-            Secret actual = api.get(namespace, name);
-            counts[0]++;
-            counts[3]++;
-            CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
-            action = step.action();
-            if (actual != null && ManagedCopy.isOurs(actual, want.sourceRef())) {
-                remember(key, actual, source);
-            } else {
-                known.remove(key);
-            }
-            if (action == CopyPlan.Action.NOOP) {
-                LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
-                return;
-            }
-            checkLeading();
-            pace();
-            Secret written = switch (action) {
-                case CREATE -> api.create(ManagedCopy.desired(source, namespace, name));
-                case UPDATE -> api.update(ManagedCopy.updated(actual, source));
-                case DELETE -> {
-                    api.delete(actual);
-                    yield null;
-                }
-                default -> throw new IllegalStateException(action.name());
-            };
-            if (written == null) {
-                known.remove(key);
-            } else {
-                remember(key, written, source);
-            }
-            wrote(action, namespace, name, want.sourceRef(), step.reason(), counts);
-        } catch (Stopped e) {
-            throw e;
-        } catch (KubernetesClientException e) {
-            checkLeading(); // a call cut short by the loop stopping is no failure
-            counts[2]++;
-            metrics.failed();
-            String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
-            String why = ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries");
-            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb, why);
-            events.record(EventReason.CopyFailed, namespace, name, "Sync loop, source " + want.sourceRef() + ": " + why);
-        } catch (RuntimeException e) {
-            counts[2]++;
-            metrics.failed();
-            LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
-                    want.sourceRef(), action.name().toLowerCase());
-        }
-    }
-
-    /**
-     * Our copy, known stale: the whole copy written at the remembered resourceVersion, one call.
-     * Returns false when the API server says the copy is no longer what was known (409: changed or
-     * replaced; 404: gone), or refuses the write (403, 422: the chart's admission policy, say), so
-     * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
-     * (5xx, 429, timeouts) are thrown and retried by a later pass.
-     */
-    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, String key, Known k, int[] counts) {
-        checkLeading();
-        pace();
-        Secret copy = ManagedCopy.desired(want.source(), namespace, name);
-        copy.getMetadata().setResourceVersion(k.resourceVersion());
-        try {
-            remember(key, api.update(copy), want.source());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 422) {
-                known.remove(key);
-                LOG.debugf("namespace=%s secret=%s action=update result=%d reason=changed since the loop last saw it; reading it", namespace,
-                        name, e.getCode());
-                return false;
-            }
-            throw e;
-        }
-        wrote(CopyPlan.Action.UPDATE, namespace, name, want.sourceRef(), "stale: the source content changed", counts);
-        return true;
-    }
-
-    /** An eager copy in a namespace that just appeared: created in one call; false on 409 (one is there: read and judge it). */
-    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, String key, int[] counts) {
-        checkLeading();
-        pace();
-        try {
-            remember(key, api.create(ManagedCopy.desired(want.source(), namespace, name)), want.source());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
-            }
-            throw e;
-        }
-        counts[0]++;
-        wrote(CopyPlan.Action.CREATE, namespace, name, want.sourceRef(), "eager: the namespace is new", counts);
-        return true;
-    }
-
-    private void wrote(CopyPlan.Action action, String namespace, String name, String sourceRef, String reason, int[] counts) {
-        counts[1]++;
-        metrics.written(action);
-        changed.accept(namespace, name);
-        LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, sourceRef, action.name().toLowerCase(), reason);
-        events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
-                        : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
-                namespace, name, "Sync loop, source " + sourceRef + ": " + reason);
-    }
-
-    /** Remembers our copy as read or written; the hash shares the source's String when equal. */
-    private void remember(String key, Secret copy, SourceSecret source) {
-        if (copy == null || copy.getMetadata() == null || copy.getMetadata().getDeletionTimestamp() != null) {
-            known.remove(key);
-            return;
-        }
-        var ann = copy.getMetadata().getAnnotations();
-        String hash = ann == null ? "" : ann.getOrDefault(ManagedCopy.HASH_ANNOTATION, "");
-        if (source != null && source.hash().equals(hash) && !ManagedCopy.isCurrent(copy, source)) {
-            hash = ""; // the annotation says current, the data does not: treat as stale
-        } else if (source != null && source.hash().equals(hash)) {
-            hash = source.hash();
-        }
-        String rv = ManagedCopy.isPlain(copy, source) ? copy.getMetadata().getResourceVersion() : null;
-        known.put(key, new Known(rv, hash));
-    }
-
-    private void checkLeading() {
-        if (!leading.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-            throw new Stopped();
-        }
-    }
-
-    private void pace() {
-        try {
-            pacer.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopped();
-        }
     }
 
     private static boolean sameCopy(RegistryCredential a, RegistryCredential b) {

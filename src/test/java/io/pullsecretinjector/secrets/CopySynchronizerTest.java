@@ -378,8 +378,8 @@ class CopySynchronizerTest {
     @Test
     void whatTheLoopRemembersPerCopyIsAResourceVersionAndTheSharedHash() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
-        CopySynchronizer.Known a = sync.known("team-a", "regcred");
-        CopySynchronizer.Known b = sync.known("team-b", "regcred");
+        KnownCopies.Known a = sync.known("team-a", "regcred");
+        KnownCopies.Known b = sync.known("team-b", "regcred");
         assertThat(a.resourceVersion()).isNotNull();
         assertThat(a.hash()).isEqualTo(V1.hash());
         assertThat(a.hash()).as("one String instance shared by every copy").isSameAs(b.hash());

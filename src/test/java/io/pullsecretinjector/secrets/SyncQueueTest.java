@@ -137,8 +137,18 @@ class SyncQueueTest {
         blockTheWorker();
         queue.enqueue(SyncQueue.FULL, pass("full"));
 
+        // the namespace worker busy with another namespace, so the second request finds the first still queued
+        CountDownLatch holdNamespaces = new CountDownLatch(1);
+        queue.enqueueNamespace("namespace busy", () -> {
+            try {
+                holdNamespaces.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         queue.enqueueNamespace("namespace team-a", pass("namespace team-a"));
         queue.enqueueNamespace("namespace team-a", pass("namespace team-a"));
+        holdNamespaces.countDown();
 
         Await.until("the namespace pass ran beside the blocked worker", () -> ran.contains("namespace team-a"));
         assertThat(ran).containsExactly("namespace team-a");

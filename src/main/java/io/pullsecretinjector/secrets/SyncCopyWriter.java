@@ -1,0 +1,198 @@
+package io.pullsecretinjector.secrets;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out the sync loop's decision for one copy against the API server, as {@link CopyWriter}
+ * does for admission: trusts what {@link KnownCopies} says where it can (no call for a copy known
+ * current, one conditional update for one known stale), reads and asks {@link CopyPlan} otherwise,
+ * and writes. Every call waits for the {@link Pacer}; every write first checks that this replica
+ * still leads. Never throws for one copy: a failure is logged, counted, recorded as an Event, and
+ * repaired by a later pass.
+ */
+final class SyncCopyWriter {
+
+    private static final Logger LOG = Logger.getLogger(SyncCopyWriter.class);
+
+    private final SecretApi api;
+    private final Pacer pacer;
+    private final BooleanSupplier leading;
+    private final KnownCopies known;
+    private final SyncMetrics metrics;
+    private final BiConsumer<String, String> changed;
+    private final CopyEvents events;
+
+    SyncCopyWriter(SecretApi api, Pacer pacer, BooleanSupplier leading, KnownCopies known, SyncMetrics metrics,
+                   BiConsumer<String, String> changed, CopyEvents events) {
+        this.api = api;
+        this.pacer = pacer;
+        this.leading = leading;
+        this.known = known;
+        this.metrics = metrics;
+        this.changed = changed;
+        this.events = events;
+    }
+
+    /**
+     * One copy. {@code counts}: checked, written, failed, read.
+     *
+     * @param verify   read the copy even when what is known would do
+     * @param newNamespace the namespace just appeared: an eager copy there most likely does not exist
+     *                 yet, so it is created first (one call) instead of read and then created
+     */
+    void sync(CopyPlan.Desired want, String namespace, String name, int[] counts, boolean verify, boolean newNamespace) {
+        checkLeading();
+        String key = namespace + "/" + name;
+        CopyPlan.Action action = CopyPlan.Action.NOOP;
+        try {
+            if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
+                counts[0]++;
+                return;
+            }
+            KnownCopies.Known k = known.get(key);
+            SourceSecret source = want.source();
+            if (!verify && k != null && want.serves() && source != null) {
+                counts[0]++;
+                if (source.hash().equals(k.hash())) {
+                    return; // known current: no call
+                }
+                if (k.resourceVersion() != null) {
+                    action = CopyPlan.Action.UPDATE;
+                    if (writeKnown(want, namespace, name, key, k, counts)) {
+                        return;
+                    }
+                    action = CopyPlan.Action.NOOP;
+                }
+                counts[0]--; // counted again below
+            }
+            if (newNamespace && k == null && want.serves() && want.eager() && source != null
+                    && !want.sourceRef().equals(key)) {
+                action = CopyPlan.Action.CREATE;
+                if (createFirst(want, namespace, name, key, counts)) {
+                    return;
+                }
+                action = CopyPlan.Action.NOOP;
+            }
+            pace();
+            Secret actual = api.get(namespace, name);
+            counts[0]++;
+            counts[3]++;
+            CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
+            action = step.action();
+            if (actual != null && ManagedCopy.isOurs(actual, want.sourceRef())) {
+                known.remember(key, actual, source);
+            } else {
+                known.forget(key);
+            }
+            if (action == CopyPlan.Action.NOOP) {
+                LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
+                return;
+            }
+            checkLeading();
+            pace();
+            Secret written = switch (action) {
+                case CREATE -> api.create(ManagedCopy.desired(source, namespace, name));
+                case UPDATE -> api.update(ManagedCopy.updated(actual, source));
+                case DELETE -> {
+                    api.delete(actual);
+                    yield null;
+                }
+                default -> throw new IllegalStateException(action.name());
+            };
+            if (written == null) {
+                known.forget(key);
+            } else {
+                known.remember(key, written, source);
+            }
+            wrote(action, namespace, name, want.sourceRef(), step.reason(), counts);
+        } catch (CopySynchronizer.Stopped e) {
+            throw e;
+        } catch (KubernetesClientException e) {
+            checkLeading(); // a call cut short by the loop stopping is no failure
+            counts[2]++;
+            metrics.failed();
+            String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
+            String why = ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries");
+            LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb, why);
+            events.record(EventReason.CopyFailed, namespace, name, "Sync loop, source " + want.sourceRef() + ": " + why);
+        } catch (RuntimeException e) {
+            counts[2]++;
+            metrics.failed();
+            LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
+                    want.sourceRef(), action.name().toLowerCase());
+        }
+    }
+
+    /**
+     * Our copy, known stale: the whole copy written at the remembered resourceVersion, one call.
+     * Returns false when the API server says the copy is no longer what was known (409: changed or
+     * replaced; 404: gone), or refuses the write (403, 422: the chart's admission policy, say), so
+     * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
+     * (5xx, 429, timeouts) are thrown and retried by a later pass.
+     */
+    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, String key, KnownCopies.Known k, int[] counts) {
+        checkLeading();
+        pace();
+        Secret copy = ManagedCopy.desired(want.source(), namespace, name);
+        copy.getMetadata().setResourceVersion(k.resourceVersion());
+        try {
+            known.remember(key, api.update(copy), want.source());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 422) {
+                known.forget(key);
+                LOG.debugf("namespace=%s secret=%s action=update result=%d reason=changed since the loop last saw it; reading it", namespace,
+                        name, e.getCode());
+                return false;
+            }
+            throw e;
+        }
+        wrote(CopyPlan.Action.UPDATE, namespace, name, want.sourceRef(), "stale: the source content changed", counts);
+        return true;
+    }
+
+    /** An eager copy in a namespace that just appeared: created in one call; false on 409 (one is there: read and judge it). */
+    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, String key, int[] counts) {
+        checkLeading();
+        pace();
+        try {
+            known.remember(key, api.create(ManagedCopy.desired(want.source(), namespace, name)), want.source());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+        counts[0]++;
+        wrote(CopyPlan.Action.CREATE, namespace, name, want.sourceRef(), "eager: the namespace is new", counts);
+        return true;
+    }
+
+    private void wrote(CopyPlan.Action action, String namespace, String name, String sourceRef, String reason, int[] counts) {
+        counts[1]++;
+        metrics.written(action);
+        changed.accept(namespace, name);
+        LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, sourceRef, action.name().toLowerCase(), reason);
+        events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
+                        : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
+                namespace, name, "Sync loop, source " + sourceRef + ": " + reason);
+    }
+
+    private void checkLeading() {
+        if (!leading.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+            throw new CopySynchronizer.Stopped();
+        }
+    }
+
+    private void pace() {
+        try {
+            pacer.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CopySynchronizer.Stopped();
+        }
+    }
+}
