@@ -59,10 +59,13 @@ class TenantLabelsE2eTest {
             assertThat(PodAdmissionE2eTest.pullSecrets(Cluster.createPod(ns, "not-mine", "globex.example.com/app:1")))
                     .as("another tenant's credential").isEmpty();
             assertThat(admin.secrets().inNamespace(ns).withName("globex-pull").get()).as("no eager copy for another tenant").isNull();
-            Eventually.that("an Event CopyCreated regarding the copy " + ns + "/acme-pull", Duration.ofSeconds(10),
+            // Events are written at INJECTOR_EVENT_QPS (5 a second), Warnings first: the 200 new namespaces of the latency
+            // scenario left about 200 CopyCreated Events waiting, and this Normal one may come after them
+            Duration eventTook = Eventually.that("an Event CopyCreated regarding the copy " + ns + "/acme-pull", Duration.ofSeconds(90),
                     () -> events(ns).stream().anyMatch(e -> "CopyCreated".equals(e.getReason()) && "acme-pull".equals(e.getRegarding().getName())
                             && "Secret".equals(e.getRegarding().getKind())
                             && "pullsecret-injector.io/injector".equals(e.getReportingController())));
+            System.out.printf("    the CopyCreated Event was there %d ms after the Pod%n", eventTook.toMillis());
 
             // helm applies the policy before the Role that grants its new sources, so the sync loop reads them a few
             // seconds later; a label change before that has no source to copy from (the resync would catch up)
