@@ -65,10 +65,14 @@ public final class NamespaceScope {
         return !policy.namespaceSelector().matchesEverything() || !credential.namespaceSelector().matchesEverything();
     }
 
-    /** True when some answer of the policy could depend on namespace labels. */
+    /** True when some answer of the policy could depend on namespace labels. Asked on every review: a loop, no stream. */
     public static boolean needsLabels(InjectionPolicy policy) {
-        return !policy.namespaceSelector().matchesEverything()
-                || policy.registryCredentials().stream().anyMatch(c -> !c.namespaceSelector().matchesEverything());
+        for (RegistryCredential c : policy.registryCredentials()) {
+            if (needsLabels(policy, c)) {
+                return true;
+            }
+        }
+        return !policy.namespaceSelector().matchesEverything();
     }
 
     private static String whySelectorRejects(LabelSelector selector, NamespaceFacts namespace) {
