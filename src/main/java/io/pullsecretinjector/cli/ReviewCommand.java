@@ -147,7 +147,12 @@ public final class ReviewCommand implements Callable<Integer> {
         if (manifests.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give at least one MANIFEST to review (or - for standard input)");
         }
-        Map<String, Map<String, String>> givenLabels = parseNamespaceLabels();
+        Map<String, Map<String, String>> givenLabels;
+        try {
+            givenLabels = NamespaceLabelsOption.parse(namespaceLabels);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         PolicyParseResult parsed = parsePolicy(policy);
         if (!parsed.valid()) {
             report(out, err, parsed.errors(), List.of(), List.of(), List.of(), ExitCodes.INVALID);
@@ -188,29 +193,6 @@ public final class ReviewCommand implements Callable<Integer> {
 
     /** One target, the webhook's answer for it, and what a pipeline gates on. */
     record Reviewed(Manifests.Target target, OfflineReview.Result result, Assessment assessment) {
-    }
-
-    /** {@code --namespace-labels} as namespace to labels; a malformed one is a usage error that shows the expected form. */
-    private Map<String, Map<String, String>> parseNamespaceLabels() {
-        Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        for (String arg : namespaceLabels) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new ParameterException(spec.commandLine(), "--namespace-labels \"" + arg + "\" must be NAMESPACE=KEY=VALUE[,KEY=VALUE...], "
-                        + "for example team-a=team=payments,tier=prod (or team-a= for a namespace without labels)");
-            }
-            Map<String, String> labels = new LinkedHashMap<>();
-            String rest = arg.substring(eq + 1);
-            for (String pair : rest.isEmpty() ? new String[0] : rest.split(",")) {
-                int at = pair.indexOf('=');
-                if (at <= 0) {
-                    throw new ParameterException(spec.commandLine(), "--namespace-labels \"" + arg + "\": \"" + pair + "\" is not KEY=VALUE");
-                }
-                labels.put(pair.substring(0, at).trim(), pair.substring(at + 1).trim());
-            }
-            out.put(arg.substring(0, eq).trim(), labels);
-        }
-        return out;
     }
 
     private Integer listImages(PrintWriter out, PrintWriter err) {
