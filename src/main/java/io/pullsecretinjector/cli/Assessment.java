@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * @param skipCause   why the whole Pod is left alone, or null when it was evaluated
  * @param credentials every credential of the policy, in policy order (none when the Pod is skipped)
- * @param images      every image of the Pod, in spec order
+ * @param images      every image of the Pod (containers, then image volumes), in spec order
  * @param missing     the problems {@code --fail-on-missing} fails on (none when the Pod is skipped)
  */
 record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List<ImageCoverage> images, List<Missing> missing) {
@@ -81,7 +81,7 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
     /**
      * One image.
      *
-     * @param container the container, its list and its image as written
+     * @param container the container or image volume, its list and its image as written
      * @param pulled    the image the Pod will pull: the mirror's when a rewrite rule moved it
      * @param registry  the registry {@code pulled} comes from, normalised
      * @param coveredBy the names of the copies (targetSecretName) that cover it; for {@link Coverage#podSecrets}, the Pod's own pull secrets
@@ -167,12 +167,17 @@ record Assessment(SkipCause skipCause, List<CredentialOutcome> credentials, List
             images.add(new ImageCoverage(c, pulled, ref.registry(), coverage == Coverage.podSecrets ? ownSecrets : List.copyOf(by), coverage));
             // an image whose credential lacks its source is already counted, with the right advice, as sourceMissing
             if (coverage == Coverage.uncovered && absentSources.stream().noneMatch(p -> p.matches(ref))) {
-                missing.add(new Missing("uncoveredImage", pulled, null, "image " + pulled + " (container " + c.container() + ") comes from "
+                missing.add(new Missing("uncoveredImage", pulled, null, "image " + pulled + " (" + where(c) + ") comes from "
                         + ref.registry() + ", which no credential of the policy covers in namespace " + namespace
                         + "; add a registryCredentials entry for it, or pass --public-registry " + ref.registry() + " if it needs none" + unknownHint));
             }
         }
         return new Assessment(null, List.copyOf(credentials), List.copyOf(images), List.copyOf(missing));
+    }
+
+    /** Where an image is, for messages: {@code container app}, or {@code image volume models at spec.volumes[1].image.reference}. */
+    static String where(PodFacts.ContainerImage c) {
+        return c.isVolume() ? c.describe() + " at " + c.path() : c.describe();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.pullsecretinjector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pullsecretinjector.policy.PodFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -179,12 +180,9 @@ public final class DemoCommand implements Callable<Integer> {
         return String.join("\n        ", lines);
     }
 
+    /** Every image the Pod pulls (containers, then image volumes), read as the webhook reads them. */
     private static List<String> images(JsonNode pod) {
-        List<String> images = new ArrayList<>();
-        for (String field : List.of("initContainers", "containers")) {
-            pod.path("spec").path(field).forEach(c -> images.add(c.path("image").asText()));
-        }
-        return images;
+        return PodFacts.fromJson(pod).images().stream().map(PodFacts.ContainerImage::image).toList();
     }
 
     private static void row(PrintWriter out, String label, String text) {

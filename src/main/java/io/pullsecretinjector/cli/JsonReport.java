@@ -118,11 +118,12 @@ final class JsonReport {
         misses.forEach(m -> credential(notApplied.addObject(), m.credential()).put("reason", m.reason()).put("warning", m.warn()));
         ArrayNode rewrites = o.putArray("rewrites");
         d.rewrites().forEach(rw -> rewrites.addObject().put("container", rw.container().container())
+                .put("field", rw.container().field()).put("path", rw.container().path())
                 .put("from", rw.container().image()).put("to", rw.image()).put("policyPath", rw.rule().path()));
         ArrayNode images = o.putArray("images");
         for (Assessment.ImageCoverage i : a.images()) {
             ObjectNode image = images.addObject().put("container", i.container().container()).put("field", i.container().field())
-                    .put("image", i.container().image()).put("pulled", i.pulled()).put("registry", i.registry());
+                    .put("path", i.container().path()).put("image", i.container().image()).put("pulled", i.pulled()).put("registry", i.registry());
             i.coveredBy().forEach(image.putArray("coveredBy")::add);
             image.put("coverage", i.coverage().name());
         }

@@ -1,6 +1,7 @@
 package io.pullsecretinjector.cli;
 
 import io.pullsecretinjector.policy.Decision;
+import io.pullsecretinjector.policy.PodFacts;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -22,7 +23,7 @@ final class TextReport {
                 line(out, "skipped", "the whole Pod: " + d.skipReason());
             } else {
                 for (Decision.Rewrite rw : d.rewrites()) {
-                    line(out, "rewrite", rw.container().container() + ": " + rw.container().image() + " -> " + rw.image()
+                    line(out, "rewrite", label(rw.container()) + ": " + rw.container().image() + " -> " + rw.image()
                             + " (" + rw.rule().path() + ", from " + rw.rule().from().text() + ")");
                 }
                 for (Decision.Match m : d.applied()) {
@@ -44,9 +45,9 @@ final class TextReport {
             }
             for (Assessment.ImageCoverage i : r.assessment().images()) {
                 if (i.coverage() == Assessment.Coverage.uncovered) {
-                    line(out, "uncovered", i.pulled() + " (" + i.container().container() + "): no credential of the policy covers registry " + i.registry());
+                    line(out, "uncovered", i.pulled() + " (" + label(i.container()) + "): no credential of the policy covers registry " + i.registry());
                 } else if (i.coverage() == Assessment.Coverage.podSecrets) {
-                    line(out, "pod secret", i.pulled() + " (" + i.container().container() + "): no credential of the policy covers registry " + i.registry()
+                    line(out, "pod secret", i.pulled() + " (" + label(i.container()) + "): no credential of the policy covers registry " + i.registry()
                             + "; left to the Pod's own imagePullSecrets " + String.join(", ", i.coveredBy()) + ", which review cannot see into");
                 }
             }
@@ -84,6 +85,11 @@ final class TextReport {
             return ", Pod template " + t.podPath() + " (every Pod made from it)";
         }
         return ", Pod template " + t.podPath() + " (every Pod it creates)";
+    }
+
+    /** A container by its name, as the lines always did; an image volume by what it is and where. */
+    private static String label(PodFacts.ContainerImage c) {
+        return c.isVolume() ? Assessment.where(c) : c.container();
     }
 
     private static void line(PrintWriter out, String label, String text) {

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Builds the operations that move images to a mirror: one {@code replace} per rewritten container
- * image, and the original images recorded in the annotation
- * {@value InjectionPolicy#ORIGINAL_IMAGES_ANNOTATION} (merged with what an earlier pass recorded).
+ * image or image volume reference, and the original images recorded in the annotation
+ * {@value InjectionPolicy#ORIGINAL_IMAGES_ANNOTATION} (merged with what an earlier pass recorded):
+ * a JSON object keyed by container name, and by {@code volumes/<name>} for an image volume.
  */
 public final class ImageRewritePatch {
 
@@ -33,8 +34,8 @@ public final class ImageRewritePatch {
         ObjectNode originals = recorded(pod.annotations().get(InjectionPolicy.ORIGINAL_IMAGES_ANNOTATION));
         for (Decision.Rewrite r : rewrites) {
             PodFacts.ContainerImage c = r.container();
-            ops.add(PatchOperation.replace("/spec/" + c.field() + "/" + c.index() + "/image", NODES.textNode(r.image())));
-            originals.put(c.container(), c.image());
+            ops.add(PatchOperation.replace(c.pointer(), NODES.textNode(r.image())));
+            originals.put(recordKey(c), c.image());
         }
         String value = originals.toString();
         if (pod.annotations().isEmpty()) {
@@ -43,6 +44,15 @@ public final class ImageRewritePatch {
             ops.add(PatchOperation.add("/metadata/annotations/" + PatchOperation.escape(InjectionPolicy.ORIGINAL_IMAGES_ANNOTATION), NODES.textNode(value)));
         }
         return ops;
+    }
+
+    /**
+     * The key an original image is recorded under. Container and volume names are both DNS labels,
+     * so a volume may share a container's name, but no name can contain a slash: {@code volumes/data}
+     * is never a container's key.
+     */
+    static String recordKey(PodFacts.ContainerImage c) {
+        return c.isVolume() ? PodFacts.VOLUMES + "/" + c.container() : c.container();
     }
 
     private static ObjectNode recorded(String existing) {

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param name              metadata.name, empty for Pods made with generateName
  * @param generateName      metadata.generateName, or empty
  * @param annotations       metadata.annotations
- * @param images            every image of containers, initContainers and ephemeralContainers, in spec order
+ * @param images            every image the kubelet pulls for the Pod: those of initContainers, containers and
+ *                          ephemeralContainers, then the image volumes ({@code spec.volumes[].image.reference}), in spec order
  * @param imagePullSecrets  the names already in spec.imagePullSecrets, in order ("" for an entry without a name)
  * @param kind              the object's kind as written, or null when it has none (the API server's objects do)
  * @param namespace         metadata.namespace, or empty (the review's namespace is the one to trust)
@@ -44,15 +45,39 @@ public record PodFacts(
     /** The three container lists, in the order the kubelet starts them. */
     public static final List<String> CONTAINER_FIELDS = List.of("initContainers", "containers", "ephemeralContainers");
 
+    /** The field of {@code spec} whose entries may be image volumes ({@code image.reference}). */
+    public static final String VOLUMES = "volumes";
+
     /**
-     * One container's image.
+     * One image the Pod pulls: a container's image, or an image volume's reference (which the
+     * kubelet pulls with the Pod's imagePullSecrets, as it pulls a container's image).
      *
-     * @param field the container list ({@code containers}, {@code initContainers}, {@code ephemeralContainers})
-     * @param index position in that list
-     * @param container the container's name
-     * @param image the image as written
+     * @param field     the list it is in: {@code initContainers}, {@code containers}, {@code ephemeralContainers}, or {@code volumes}
+     * @param index     position in that list (for a volume, among all of the Pod's volumes)
+     * @param container the container's name, or the volume's name for an image volume
+     * @param image     the image as written
      */
     public record ContainerImage(String field, int index, String container, String image) {
+
+        /** True for an image volume. */
+        public boolean isVolume() {
+            return VOLUMES.equals(field);
+        }
+
+        /** Where the image is written, as a field path: {@code spec.containers[0].image}, {@code spec.volumes[1].image.reference}. */
+        public String path() {
+            return "spec." + field + "[" + index + "]" + (isVolume() ? ".image.reference" : ".image");
+        }
+
+        /** The same place as a JSON Pointer, for a patch: {@code /spec/volumes/1/image/reference}. */
+        public String pointer() {
+            return "/spec/" + field + "/" + index + (isVolume() ? "/image/reference" : "/image");
+        }
+
+        /** What a person calls it: {@code container app}, {@code image volume models}. */
+        public String describe() {
+            return (isVolume() ? "image volume " : "container ") + container;
+        }
     }
 
     /**
@@ -92,6 +117,7 @@ public record PodFacts(
         for (String field : CONTAINER_FIELDS) {
             images.addAll(r.containers.getOrDefault(field, List.of()));
         }
+        images.addAll(r.containers.getOrDefault(VOLUMES, List.of()));
         return new PodFacts(r.name, r.generateName, r.annotations, images, r.imagePullSecrets, r.kind, r.namespace);
     }
 
@@ -136,6 +162,10 @@ public record PodFacts(
                     List<ContainerImage> list = new ArrayList<>();
                     JsonValues.elements(v, (i, c) -> readContainer(field, i, c, list));
                     containers.put(field, list);
+                } else if (VOLUMES.equals(field)) {
+                    List<ContainerImage> list = new ArrayList<>();
+                    JsonValues.elements(v, (i, volume) -> readVolume(i, volume, list));
+                    containers.put(field, list);
                 } else if ("imagePullSecrets".equals(field)) {
                     List<String> names = new ArrayList<>();
                     // an entry without a name, or one that is not an object, reads as ""
@@ -159,9 +189,29 @@ public record PodFacts(
                 into.add(new ContainerImage(field, index, nameAndImage[0], nameAndImage[1]));
             }
         }
+
+        /** An image volume: {@code {"name": ..., "image": {"reference": ..., "pullPolicy": ...}}}; other volumes are passed over. */
+        static void readVolume(int index, JsonParser p, List<ContainerImage> into) throws IOException {
+            String[] nameAndReference = {"", null};
+            JsonValues.fields(p, (key, v) -> {
+                switch (key) {
+                    case "name" -> nameAndReference[0] = JsonValues.text(v);
+                    case "image" -> JsonValues.fields(v, (imageKey, r) -> {
+                        if ("reference".equals(imageKey)) {
+                            nameAndReference[1] = JsonValues.string(r);
+                        }
+                    });
+                    default -> {
+                    }
+                }
+            });
+            if (nameAndReference[1] != null && !nameAndReference[1].isEmpty()) {
+                into.add(new ContainerImage(VOLUMES, index, nameAndReference[0], nameAndReference[1]));
+            }
+        }
     }
 
-    /** The same Pod with some containers' images replaced (keyed by the original entry). */
+    /** The same Pod with some images replaced (keyed by the original entry). */
     public PodFacts withImages(Map<ContainerImage, String> replaced) {
         if (replaced.isEmpty()) {
             return this;

@@ -207,6 +207,29 @@ class PodMutationResourceTest {
     }
 
     @Test
+    void aPodWhoseOnlyPrivateImageIsAnImageVolumeGetsTheCredentialAndItsCopy() {
+        ObjectNode review = inNamespace(fixture("pod-create-image-volume-generatename"), "models");
+
+        JsonNode response = admit(review);
+
+        assertThat(pullSecretNames(patchedObject(review, response))).containsExactly("private-regcred");
+        assertThat(client.secrets().inNamespace("models").withName("private-regcred").get()).isNotNull();
+        assertThat(response.has("warnings")).isFalse();
+    }
+
+    @Test
+    void aRewrittenImageVolumeSentAgainGetsNoPatch() {
+        ObjectNode review = inNamespace(fixture("pod-create-image-volume-rewritten"), "reinvoke-volume");
+        JsonNode first = admit(review);
+        assertThat(patchedObject(review, first).at("/spec/volumes/1/image/reference").asText())
+                .isEqualTo("mirror.example.com/gcr/eu.gcr.io/acme/datasets/imagenet");
+
+        JsonNode second = admit(Reviews.reinvoked(review, first));
+
+        assertThat(second.has("patch")).isFalse();
+    }
+
+    @Test
     void thePatchedPodSentAgainGetsNoPatch() {
         ObjectNode review = inNamespace(fixture("pod-create-two-registries-init-container"), "reinvoke");
         JsonNode first = admit(review);

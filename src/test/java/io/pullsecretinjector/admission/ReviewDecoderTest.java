@@ -94,6 +94,19 @@ class ReviewDecoderTest {
                                 + "\"object\":{\"spec\":{\"containers\":[{\"image\":\"app\"}],\"initContainers\":[{\"image\":\"init\"}]}}}}"),
                         (Consumer<ReviewRequest>) d -> assertThat(d.object().images()).extracting(PodFacts.ContainerImage::image)
                                 .containsExactly("init", "app")),
+                arguments("image volumes come after every container, with their index among all volumes",
+                        raw("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
+                                + "\"object\":{\"spec\":{\"volumes\":[{\"name\":\"tmp\",\"emptyDir\":{}},"
+                                + "{\"name\":\"models\",\"image\":{\"pullPolicy\":\"IfNotPresent\",\"reference\":\"registry.example.com/ml/w:1\"}}],"
+                                + "\"containers\":[{\"name\":\"app\",\"image\":\"app:1\"}]}}}}"),
+                        (Consumer<ReviewRequest>) d -> assertThat(d.object().images()).containsExactly(
+                                new PodFacts.ContainerImage("containers", 0, "app", "app:1"),
+                                new PodFacts.ContainerImage("volumes", 1, "models", "registry.example.com/ml/w:1"))),
+                arguments("an image volume without a string reference is no image",
+                        raw("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
+                                + "\"object\":{\"spec\":{\"volumes\":[{\"name\":\"a\",\"image\":{\"reference\":7}},"
+                                + "{\"name\":\"b\",\"image\":\"not-an-object\"},{\"name\":\"c\",\"image\":{\"reference\":\"\"}},\"x\"]}}}}"),
+                        (Consumer<ReviewRequest>) d -> assertThat(d.object().images()).isEmpty()),
                 arguments("an annotation that is not a string reads as its text",
                         edit(r -> ((ObjectNode) r.at("/request/object/metadata")).putObject("annotations").put("n", 1).putNull("z")),
                         (Consumer<ReviewRequest>) d -> assertThat(d.object().annotations()).containsEntry("n", "1").containsEntry("z", "")),
@@ -163,6 +176,13 @@ class ReviewDecoderTest {
                 if (c.path("image").isTextual() && !c.path("image").asText().isEmpty()) {
                     out.add(new PodFacts.ContainerImage(field, i, c.path("name").asText(), c.path("image").asText()));
                 }
+            }
+        }
+        JsonNode volumes = object.path("spec").path("volumes");
+        for (int i = 0; i < volumes.size(); i++) {
+            JsonNode reference = volumes.get(i).path("image").path("reference");
+            if (reference.isTextual() && !reference.asText().isEmpty()) {
+                out.add(new PodFacts.ContainerImage("volumes", i, volumes.get(i).path("name").asText(), reference.asText()));
             }
         }
         return out;

@@ -35,6 +35,9 @@ class ReviewExitCodesTest {
     static final String MIRROR = pod("team-a", "quay.io/x/y:1", "  annotations:\n    kubernetes.io/config.mirror: 3f2a9c\n");
     static final String OWN_SECRET = pod("team-a", "gcr.io/acme/app:1", "").replace("spec:\n", "spec:\n  imagePullSecrets: [{name: gcr-readonly}]\n");
     static final String BROKEN = "kind: Pod\nmetadata: [unclosed\n";
+    static final String VOLUME_UNCOVERED = COVERED + "  volumes:\n  - name: models\n    image: {reference: quay.io/acme/llama-weights:3.1, pullPolicy: IfNotPresent}\n";
+    static final String VOLUME_COVERED = pod("team-a", "quay.io/acme/server:2", "").replace("spec:\n", "spec:\n  volumes:\n  - name: models\n"
+            + "    image: {reference: registry.example.com/ml/llama-weights:3.1}\n");
 
     static String docs(String... manifests) {
         return String.join("---\n", manifests);
@@ -46,6 +49,11 @@ class ReviewExitCodesTest {
                 Arguments.of("an image no credential covers exits 3 with --fail-on-missing, each problem on stderr with its source", UNCOVERED,
                         List.of("--fail-on-missing"), 3, "(stdin)#1: Pod team-a/p: image quay.io/prometheus/prometheus:v2.53.0 (container app) comes from quay.io"),
                 Arguments.of("an image no credential covers exits 0 without --fail-on-missing", UNCOVERED, List.of(), 0, ""),
+                Arguments.of("an image volume no credential covers exits 3 with --fail-on-missing, named by its field path", VOLUME_UNCOVERED,
+                        List.of("--fail-on-missing"), 3, "(stdin)#1: Pod team-a/p: image quay.io/acme/llama-weights:3.1 "
+                                + "(image volume models at spec.volumes[0].image.reference) comes from quay.io"),
+                Arguments.of("a Pod whose only private image is a covered image volume exits 0, its public container from a --public-registry",
+                        VOLUME_COVERED, List.of("--fail-on-missing", "--public-registry", "quay.io"), 0, ""),
                 Arguments.of("an image from a --public-registry needs no credential", UNCOVERED,
                         List.of("--fail-on-missing", "--public-registry", "quay.io"), 0, ""),
                 Arguments.of("a --public-registry with a path covers only that path", UNCOVERED,

@@ -60,6 +60,31 @@ class ReviewImagesTest {
     }
 
     @Test
+    void imageVolumesAreListedWithTheContainersImages() throws Exception {
+        String rendered = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: inference, namespace: ml}
+                spec:
+                  template:
+                    spec:
+                      containers: [{name: server, image: "quay.io/acme/server:2.3", volumeMounts: [{name: models, mountPath: /models}]}]
+                      volumes:
+                        - {name: cache, emptyDir: {}}
+                        - {name: models, image: {reference: "registry.example.com/ml/llama-weights:3.1", pullPolicy: IfNotPresent}}
+                        - {name: tools, image: {reference: "acme/toolbox"}}
+                """;
+
+        ReviewCommandTest.Run run = ReviewCommandTest.runWithStdin(rendered, "review", "--images", "-");
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out().lines()).containsExactly(
+                "docker.io/acme/toolbox:latest",
+                "quay.io/acme/server:2.3",
+                "registry.example.com/ml/llama-weights:3.1");
+    }
+
+    @Test
     void yamlIsTheSameDocumentAsJsonForTheImagesAndForAPolicyCheck() throws Exception {
         ReviewCommandTest.Run json = ReviewCommandTest.run("review", "--images", "-o", "json", "examples/workloads.yaml");
         ReviewCommandTest.Run yaml = ReviewCommandTest.run("review", "--images", "-o", "yaml", "examples/workloads.yaml");

@@ -123,10 +123,19 @@ class ReviewMatchesWebhookTest {
         }
         JsonNode pod = review.path("request").path("object");
         JsonNode patched = JsonPatch.apply(livePatch, pod);
-        if (fixture.contains("rewritten")) {
+        if (fixture.endsWith("pod-create-rewritten-image.json")) {
             assertThat(patched.path("spec").path("containers").get(1).path("image").asText())
                     .as("the rewrite rule moved the image, so the comparison covers rewrites")
                     .isEqualTo("mirror.example.com/gcr/eu.gcr.io/acme/exporter:2.1");
+        }
+        if (fixture.endsWith("pod-create-image-volume-rewritten.json")) {
+            assertThat(patched.at("/spec/volumes/1/image/reference").asText())
+                    .as("the rewrite rule moved the image volume, so the comparison covers image volumes")
+                    .isEqualTo("mirror.example.com/gcr/eu.gcr.io/acme/datasets/imagenet");
+        }
+        if (fixture.endsWith("pod-create-image-volume-generatename.json")) {
+            assertThat(names(patched)).as("the image volume is the Pod's only private image, so the comparison covers it")
+                    .containsExactly(JSON.getNodeFactory().textNode("private-regcred"));
         }
         assertThat(result.path("patch")).as("patch").isEqualTo(livePatch);
         assertThat(result.path("imagePullSecrets")).as("imagePullSecrets after the patch").isEqualTo(names(patched));

@@ -104,7 +104,9 @@ class EmbeddedApiTest {
                 .contains("1-dockerhub-pod.json", "add /spec/imagePullSecrets [{\"name\":\"dockerhub\"}]", "dockerhub (kubernetes.io/dockerconfigjson, copy of registry-creds/dockerhub")
                 .contains("2-private-registry-generatename.json", "imagePullSecrets    regcred")
                 .contains("3-excluded-namespace.json", "allowed, unchanged (no patch)")
-                .contains("4-dry-run.json", "dry run: nothing is written");
+                .contains("4-dry-run.json", "dry run: nothing is written")
+                .contains("6-image-volume.json: CREATE Pod team-a/inference-*, images [quay.io/acme/inference-server:2.3, "
+                        + "registry.example.com/ml/llama-weights:3.1]", "imagePullSecrets    regcred");
         assertThat(client.secrets().inNamespace("team-c").list().getItems()).as("the dry run wrote nothing").isEmpty();
     }
 

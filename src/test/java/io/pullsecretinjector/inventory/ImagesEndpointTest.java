@@ -104,6 +104,25 @@ class ImagesEndpointTest {
     }
 
     @Test
+    void imageVolumesAreListedAndMovedToTheMirrorLikeContainerImages() throws Exception {
+        ObjectNode review = Reviews.inNamespace(Reviews.fixture("pod-create-image-volume-rewritten"), "inv-volumes");
+
+        JsonNode pod = Reviews.patchedObject(review, admit(review));
+
+        assertThat(pod.at("/spec/volumes/1/image/reference").asText()).isEqualTo("mirror.example.com/gcr/eu.gcr.io/acme/datasets/imagenet");
+        JsonNode json = Reviews.JSON.readTree(given().get(images("")).then().statusCode(200).extract().asByteArray());
+        JsonNode volume = null;
+        for (JsonNode e : json.path("images")) {
+            if (e.path("image").asText().equals("eu.gcr.io/acme/datasets/imagenet:latest")) {
+                volume = e;
+            }
+        }
+        assertThat(volume).as("the image volume as the Pod wrote it, before the rewrite").isNotNull();
+        assertThat(volume.path("references").toString()).isEqualTo("[\"eu.gcr.io/acme/datasets/imagenet\"]");
+        assertThat(volume.path("namespaces").toString()).isEqualTo("[\"inv-volumes\"]");
+    }
+
+    @Test
     void unmirroredLeavesOutImagesAlreadyOnTheMirror() throws Exception {
         admit(review("inv-m", "mirror.example.com/gcr/eu.gcr.io/already/there:1", "eu.gcr.io/needs/mirroring:1"));
 
