@@ -5,13 +5,13 @@ import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.PolicyStore;
-import io.pullsecretinjector.secrets.ApiThreadPool;
-import io.pullsecretinjector.secrets.BackgroundRenewals;
-import io.pullsecretinjector.secrets.CopyEvents;
-import io.pullsecretinjector.secrets.NamespaceLabels;
-import io.pullsecretinjector.secrets.SecretApi;
-import io.pullsecretinjector.secrets.SecretReplicator;
-import io.pullsecretinjector.secrets.SourceSecrets;
+import io.pullsecretinjector.secrets.admission.ApiThreadPool;
+import io.pullsecretinjector.secrets.admission.BackgroundRenewals;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.watch.NamespaceLabels;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.admission.SecretReplicator;
+import io.pullsecretinjector.secrets.admission.SourceSecrets;
 import java.util.function.LongSupplier;
 
 /** A {@link PodMutationHandler} wired by hand over a given API, for tests that run without CDI. */

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
 import io.pullsecretinjector.config.InjectorConfig;
 import jakarta.annotation.PreDestroy;

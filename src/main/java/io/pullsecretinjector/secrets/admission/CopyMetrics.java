@@ -1,5 +1,7 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
+import io.pullsecretinjector.secrets.copy.CopyOutcome;
+import io.pullsecretinjector.secrets.copy.CopyResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;

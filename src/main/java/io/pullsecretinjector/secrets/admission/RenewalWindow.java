@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
 /**
  * When a cached entry that is still in use should be renewed: in the last quarter of its time to

@@ -1,5 +1,16 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
+import io.pullsecretinjector.secrets.api.ApiProblems;
+import io.pullsecretinjector.secrets.api.KubernetesSecretApi;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.copy.CopyOutcome;
+import io.pullsecretinjector.secrets.copy.CopyReconciler;
+import io.pullsecretinjector.secrets.copy.CopyResult;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.events.EventReason;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,8 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
+import io.pullsecretinjector.secrets.copy.CopyOutcome;
+import io.pullsecretinjector.secrets.copy.CopyResult;
+import io.pullsecretinjector.secrets.copy.SecretKey;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,10 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.admission;
 
+import io.pullsecretinjector.secrets.api.ApiProblems;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.copy.ContentHash;
+import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.policy.DockerConfig;
@@ -182,7 +187,7 @@ public class SourceSecrets {
         };
     }
 
-    static SourceSecret toSource(Secret s) {
+    public static SourceSecret toSource(Secret s) {
         String ns = s.getMetadata().getNamespace();
         String name = s.getMetadata().getName();
         List<RegistryPattern> registries = List.of();

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.api;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -41,7 +41,7 @@ public final class Pacer {
     }
 
     /** Takes one call's token when one is there now and returns true; otherwise takes nothing and returns false. */
-    synchronized boolean tryAcquire() {
+    public synchronized boolean tryAcquire() {
         long now = clock.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) * perNano);
         last = now;

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 /**
  * The result of ensuring one copy.

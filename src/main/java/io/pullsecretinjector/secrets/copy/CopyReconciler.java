@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 /** What {@link SecretReplicator} did about one copy. */
 public enum CopyResult {

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 /**
  * A Secret by namespace and name: the key of the in-memory knowledge asked on every review (cached
@@ -8,10 +8,10 @@ package io.pullsecretinjector.secrets;
  * @param namespace the Secret's namespace
  * @param name      the Secret's name
  */
-record SecretKey(String namespace, String name) {
+public record SecretKey(String namespace, String name) {
 
     /** The key of {@code "namespace/name"}; names cannot contain a slash, so the split is exact. */
-    static SecretKey parse(String ref) {
+    public static SecretKey parse(String ref) {
         int slash = ref.indexOf('/');
         return slash < 0 ? new SecretKey("", ref) : new SecretKey(ref.substring(0, slash), ref.substring(slash + 1));
     }

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 import io.pullsecretinjector.policy.RegistryPattern;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.events;
 
 /**
  * Where the injector reports what it did to Secrets, as Kubernetes Events for admins. Never blocks

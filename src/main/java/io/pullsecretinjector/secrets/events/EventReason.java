@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.events;
 
 /**
  * The reasons of the Events the injector records ({@code kubectl get events --field-selector

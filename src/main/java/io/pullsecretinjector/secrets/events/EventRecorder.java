@@ -1,5 +1,6 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.events;
 
+import io.pullsecretinjector.secrets.api.Pacer;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;

@@ -1,5 +1,7 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.known;
 
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * read or write (and admission's writes): enough to skip a read of a copy known current, and to
  * write a stale one with one conditional update. Kept small, so 5,000 namespaces cost a few MB.
  */
-final class KnownCopies {
+public final class KnownCopies {
 
     /**
      * A copy of ours as last read or written.
@@ -19,28 +21,28 @@ final class KnownCopies {
      *                        (so it cannot be rebuilt whole and is read before it is written)
      * @param hash            the content hash it held then (the source's own String instance when equal, so it is shared)
      */
-    record Known(String resourceVersion, String hash) {
+    public record Known(String resourceVersion, String hash) {
     }
 
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     /** What is known of {@code key}, or null. */
-    Known get(String key) {
+    public Known get(String key) {
         return known.get(key);
     }
 
     /** True when the copy {@code key} was last seen in place. */
-    boolean contains(String key) {
+    public boolean contains(String key) {
         return known.containsKey(key);
     }
 
     /** The keys of the copies known in place: a live view, for the metrics. */
-    Set<String> keys() {
+    public Set<String> keys() {
         return known.keySet();
     }
 
     /** Remembers our copy as read or written (one being deleted is forgotten); the hash shares the source's String when equal. */
-    void remember(String key, Secret copy, SourceSecret source) {
+    public void remember(String key, Secret copy, SourceSecret source) {
         if (copy == null || copy.getMetadata() == null || copy.getMetadata().getDeletionTimestamp() != null) {
             known.remove(key);
             return;
@@ -57,17 +59,17 @@ final class KnownCopies {
     }
 
     /** The copy is gone, not ours, or no longer to be trusted from memory. */
-    void forget(String key) {
+    public void forget(String key) {
         known.remove(key);
     }
 
     /** A namespace is gone: forget its copies. */
-    void forgetNamespace(String namespace) {
+    public void forgetNamespace(String namespace) {
         known.keySet().removeIf(k -> k.startsWith(namespace + "/"));
     }
 
     /** Forgets every copy. */
-    void clear() {
+    public void clear() {
         known.clear();
     }
 }

@@ -1,5 +1,12 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.api.Pacer;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.watch.NamespaceWatch;
+import io.pullsecretinjector.secrets.watch.SourceWatches;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;

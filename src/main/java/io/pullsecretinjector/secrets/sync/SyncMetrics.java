@@ -1,5 +1,7 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.copy.CopyPlan;
+import io.pullsecretinjector.secrets.watch.Namespaces;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
 import java.time.Duration;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.watch;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,12 +21,12 @@ import org.jboss.logging.Logger;
  * {@code startTimeout}); {@link #startInBackground} does not. A failed start is retried by the
  * next call that needs the list.
  */
-final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
+public final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(NamespaceWatch.class);
 
     /** What the watch tells its listeners; each runs on the watch's thread, so keep it short. */
-    interface Listener {
+    public interface Listener {
         /** A namespace created after the last {@link #active()} list. */
         default void created(String namespace) {
         }
@@ -47,18 +47,18 @@ final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
     private volatile Set<String> lastListed;
     private volatile boolean closed;
 
-    NamespaceWatch(KubernetesClient client, Duration startTimeout) {
+    public NamespaceWatch(KubernetesClient client, Duration startTimeout) {
         this.client = client;
         this.startTimeout = startTimeout;
     }
 
     /** Adds a listener for the events from now on. */
-    void listen(Listener listener) {
+    public void listen(Listener listener) {
         listeners.add(listener);
     }
 
     /** Starts watching and waits for the first list; on failure logs what to grant and leaves the watch stopped. */
-    void start() {
+    public void start() {
         SharedIndexInformer<Namespace> w = begin();
         if (w == null) {
             return;
@@ -73,7 +73,7 @@ final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
     }
 
     /** Starts watching unless it runs already, without waiting for the first list. */
-    void startInBackground() {
+    public void startInBackground() {
         SharedIndexInformer<Namespace> w = begin();
         if (w != null) {
             w.start().whenComplete((v, e) -> {
@@ -144,7 +144,7 @@ final class NamespaceWatch implements NamespaceLabels, AutoCloseable {
      *
      * @throws IllegalStateException when the list is not available yet
      */
-    List<String> active() {
+    public List<String> active() {
         SharedIndexInformer<Namespace> w = watch;
         if ((w == null || !w.isRunning()) && !closed) {
             start();

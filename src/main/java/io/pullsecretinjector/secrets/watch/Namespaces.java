@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.watch;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pullsecretinjector.config.InjectorConfig;
@@ -45,7 +45,7 @@ public class Namespaces implements NamespaceLabels {
     }
 
     /** The watch, for the sync loop. */
-    NamespaceWatch watch() {
+    public NamespaceWatch watch() {
         return watch;
     }
 

@@ -1,5 +1,6 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.watch;
 
+import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
  * RBAC that grants a new source, so the first watch of a credential added by an upgrade is often
  * refused for a moment.
  */
-final class SourceWatches implements AutoCloseable {
+public final class SourceWatches implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SourceWatches.class);
 
@@ -40,13 +41,13 @@ final class SourceWatches implements AutoCloseable {
     });
     private boolean closed;
 
-    SourceWatches(KubernetesClient client, BiConsumer<String, Secret> changed) {
+    public SourceWatches(KubernetesClient client, BiConsumer<String, Secret> changed) {
         this.client = client;
         this.changed = changed;
     }
 
     /** Watches exactly {@code refs} ({@code namespace/name}): new ones start, dropped ones stop, failed ones restart. */
-    synchronized void watch(Set<String> refs) {
+    public synchronized void watch(Set<String> refs) {
         watches.entrySet().removeIf(e -> {
             if (!refs.contains(e.getKey())) {
                 e.getValue().close();
@@ -63,7 +64,7 @@ final class SourceWatches implements AutoCloseable {
     }
 
     /** The refs watched now. */
-    synchronized Set<String> watched() {
+    public synchronized Set<String> watched() {
         return Set.copyOf(watches.keySet());
     }
 

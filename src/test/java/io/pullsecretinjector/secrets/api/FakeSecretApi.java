@@ -1,5 +1,6 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.api;
 
+import io.pullsecretinjector.secrets.watch.NamespaceLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -111,7 +112,7 @@ public class FakeSecretApi implements SecretApi, NamespaceLabels {
         }
     }
 
-    static String key(Secret s) {
+    public static String key(Secret s) {
         return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
     }
 }

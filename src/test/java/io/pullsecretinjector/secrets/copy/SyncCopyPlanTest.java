@@ -1,11 +1,11 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.copy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.pullsecretinjector.secrets.CopyPlan.Action;
-import io.pullsecretinjector.secrets.CopyPlan.Desired;
+import io.pullsecretinjector.secrets.copy.CopyPlan.Action;
+import io.pullsecretinjector.secrets.copy.CopyPlan.Desired;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the sync loop does about one copy, given what the policy wants and what is there. */
-class SyncCopyPlanTest {
+public class SyncCopyPlanTest {
 
     static final String REF = "registry-creds/regcred";
     static final SourceSecret SOURCE = source("new-token");
@@ -41,7 +41,7 @@ class SyncCopyPlanTest {
         return ManagedCopy.desired(other, "team-a", "regcred");
     }
 
-    static Secret beingDeleted(Secret s) {
+    public static Secret beingDeleted(Secret s) {
         return new SecretBuilder(s).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
     }
 

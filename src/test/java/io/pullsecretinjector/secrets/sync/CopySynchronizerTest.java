@@ -1,5 +1,13 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.api.Pacer;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.copy.ContentHash;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.watch.NamespaceLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

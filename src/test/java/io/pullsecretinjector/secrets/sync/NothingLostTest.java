@@ -1,5 +1,10 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.api.FakeSecretApi;
+import io.pullsecretinjector.secrets.api.Pacer;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,9 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.api.Pacer;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.copy.ContentHash;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.sync;
 
+import io.pullsecretinjector.secrets.api.FakeSecretApi;
+import io.pullsecretinjector.secrets.api.Pacer;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

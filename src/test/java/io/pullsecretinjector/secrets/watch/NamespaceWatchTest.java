@@ -1,4 +1,4 @@
-package io.pullsecretinjector.secrets;
+package io.pullsecretinjector.secrets.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
