@@ -8,6 +8,8 @@ import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.known.KnownCopies;
 
 /**
  * Carries out {@link CopyReconciler}'s verdict for admission, against the API server: creates,
@@ -18,9 +20,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 final class CopyWriter {
 
     private final SecretApi api;
+    private final KnownCopies known;
 
-    CopyWriter(SecretApi api) {
+    /** @param known told of every read and write, as the API server returned it */
+    CopyWriter(SecretApi api, KnownCopies known) {
         this.api = api;
+        this.known = known;
     }
 
     /**
@@ -42,7 +47,8 @@ final class CopyWriter {
             }
         }
         try {
-            api.create(ManagedCopy.desired(source, namespace, name));
+            Secret desired = ManagedCopy.desired(source, namespace, name);
+            observed(source, desired, api.create(desired));
             return CopyOutcome.of(CopyResult.CREATED);
         } catch (KubernetesClientException e) {
             // 409: there is one already (made meanwhile, or there all along when not seen before).
@@ -64,10 +70,12 @@ final class CopyWriter {
     private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {
         String namespace = existing.getMetadata().getNamespace();
         String name = existing.getMetadata().getName();
-        return switch (CopyReconciler.judge(source.ref(), source, existing)) {
-            case FOREIGN -> new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
-                    + "pullsecret-injector from " + source.ref() + "; it is referenced as is and never overwritten. "
-                    + "Delete it to let the injector manage it, or set a different targetSecretName in the policy");
+        CopyReconciler.Verdict verdict = CopyReconciler.judge(source.ref(), source, existing);
+        if (verdict != CopyReconciler.Verdict.UPDATE) {
+            observed(source, existing, existing);
+        }
+        return switch (verdict) {
+            case FOREIGN -> foreign(namespace, name, source);
             case WAIT -> CopyOutcome.failed("copy " + namespace + "/" + name + " is being deleted; the next Pod gets a new copy");
             case LEAVE -> CopyOutcome.of(CopyResult.UNCHANGED);
             case UPDATE -> update(existing, source, retryOnConflict);
@@ -75,9 +83,23 @@ final class CopyWriter {
         };
     }
 
+    /** What admission answers for a Secret of the copy's name that someone else owns. */
+    static CopyOutcome foreign(String namespace, String name, SourceSecret source) {
+        return new CopyOutcome(CopyResult.FOREIGN, "secret " + namespace + "/" + name + " already exists and was not made by "
+                + "pullsecret-injector from " + source.ref() + "; it is referenced as is and never overwritten. "
+                + "Delete it to let the injector manage it, or set a different targetSecretName in the policy");
+    }
+
+    /** Tells the store what a call returned (what was sent when a fake API returns nothing). */
+    private void observed(SourceSecret source, Secret sent, Secret returned) {
+        Secret actual = returned != null ? returned : sent;
+        known.observed(new SecretKey(sent.getMetadata().getNamespace(), sent.getMetadata().getName()), source.ref(), source, actual);
+    }
+
     private CopyOutcome update(Secret existing, SourceSecret source, boolean retryOnConflict) {
         try {
-            api.update(ManagedCopy.updated(existing, source));
+            Secret updated = ManagedCopy.updated(existing, source);
+            observed(source, updated, api.update(updated));
             return CopyOutcome.of(CopyResult.UPDATED);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 && retryOnConflict) {

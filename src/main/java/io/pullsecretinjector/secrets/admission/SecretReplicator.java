@@ -1,36 +1,31 @@
 package io.pullsecretinjector.secrets.admission;
 
 import io.pullsecretinjector.secrets.api.ApiProblems;
-import io.pullsecretinjector.secrets.api.KubernetesSecretApi;
+import io.pullsecretinjector.secrets.known.KnownCopies;
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.copy.CopyOutcome;
 import io.pullsecretinjector.secrets.copy.CopyReconciler;
 import io.pullsecretinjector.secrets.copy.CopyResult;
-import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.events.CopyEvents;
 import io.pullsecretinjector.secrets.events.EventReason;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Makes sure a namespace holds a current copy of a source Secret: an idempotent reconcile that
- * reports what it did. Remembers copies known to be current for {@code injector.cache-ttl}, so
- * later Pods in the namespace are answered with no API call, and lets concurrent first Pods of a
- * namespace share one reconcile.
+ * Makes sure a namespace holds a current copy of a source Secret when a Pod needs it: an
+ * idempotent reconcile that reports what it did. Answers from {@link KnownCopies} (what this
+ * process last read or wrote of the copy, admission or the sync loop) for {@code injector.cache-ttl},
+ * so later Pods in the namespace are answered with no API call, and lets concurrent first Pods of
+ * a namespace share one reconcile.
  */
 // created at startup so its metrics exist before the first review
 @Startup
@@ -39,72 +34,30 @@ public class SecretReplicator {
 
     private static final Logger LOG = Logger.getLogger(SecretReplicator.class);
 
-    private record Known(CopyOutcome outcome, String sourceHash, long expiresAtNanos) {
-    }
-
-    private final SecretApi api;
     private final CopyWriter writer;
-    private final long ttlNanos;
+    private final KnownCopies known;
     private final long followerWaitNanos;
-    private final LongSupplier clock;
     private final BackgroundRenewals renewals;
-    private final Map<SecretKey, Known> known = new ConcurrentHashMap<>();
     private final Map<SecretKey, CompletableFuture<CopyOutcome>> inFlight = new ConcurrentHashMap<>();
     private final CopyMetrics counters;
     private final CopyEvents events;
-
-    @Inject
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, BackgroundRenewals renewals, CopyEvents events) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), System::nanoTime, registry, renewals, events);
-    }
-
-    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time. */
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock, BackgroundRenewals renewals) {
-        this(api, config, registry, clock, renewals, CopyEvents.NONE);
-    }
-
-    /** With a clock of its own and where its Events go. */
-    public SecretReplicator(SecretApi api, InjectorConfig config, MeterRegistry registry, LongSupplier clock, BackgroundRenewals renewals,
-                            CopyEvents events) {
-        this(api, config.cacheTtl(), config.apiBudget().plusMillis(250), clock, registry, renewals, events);
-    }
-
-    SecretReplicator(SecretApi api, Duration ttl, LongSupplier clock, MeterRegistry registry) {
-        this(api, ttl, Duration.ofSeconds(30), clock, registry, new BackgroundRenewals(Runnable::run), CopyEvents.NONE);
-    }
+    private final SecretApi api;
 
     /**
-     * @param followerWait how long a call waits for another call's reconcile of the same copy; the
-     *                     review budget, after which the review has been answered anyway
+     * @param known what is known of each copy, shared with the sync loop: read before any call, and
+     *              told of every read and write made here
      */
-    SecretReplicator(SecretApi api, Duration ttl, Duration followerWait, LongSupplier clock, MeterRegistry registry,
-                     BackgroundRenewals renewals, CopyEvents events) {
+    public SecretReplicator(SecretApi api, KnownCopies known, InjectorConfig config, MeterRegistry registry, BackgroundRenewals renewals,
+                            CopyEvents events) {
         this.api = api;
+        this.known = known;
         this.events = events;
-        this.writer = new CopyWriter(api);
-        this.ttlNanos = ttl.toNanos();
-        this.followerWaitNanos = followerWait.toNanos();
-        this.clock = clock;
+        this.writer = new CopyWriter(api, known);
+        // how long a call waits for another call's reconcile of the same copy: the review budget,
+        // after which the review has been answered anyway
+        this.followerWaitNanos = config.apiBudget().plusMillis(250).toNanos();
         this.renewals = renewals;
         this.counters = new CopyMetrics(registry);
-        if (api instanceof KubernetesSecretApi k) {
-            k.onWritten(this::learned); // the first Pod in a namespace the sync loop just filled is answered from memory
-        }
-    }
-
-    /**
-     * A Secret this process wrote (the sync loop, or another review), as the API server returned
-     * it: a copy is remembered as current for the content it holds, for {@code cache-ttl}.
-     */
-    void learned(Secret written) {
-        var meta = written == null ? null : written.getMetadata();
-        var ann = meta == null ? null : meta.getAnnotations();
-        String ref = ann == null ? null : ann.get(ManagedCopy.SOURCE_ANNOTATION);
-        String hash = ann == null ? null : ann.get(ManagedCopy.HASH_ANNOTATION);
-        if (ref == null || hash == null || !ManagedCopy.isOurs(written, ref) || meta.getDeletionTimestamp() != null) {
-            return;
-        }
-        known.put(key(meta.getNamespace(), meta.getName()), new Known(CopyOutcome.of(CopyResult.UNCHANGED), hash, clock.getAsLong() + ttlNanos));
     }
 
     /**
@@ -117,24 +70,17 @@ public class SecretReplicator {
      */
     public CopyOutcome known(String namespace, String name, SourceSecret source) {
         SecretKey key = key(namespace, name);
-        Known k = known.get(key);
-        long now = clock.getAsLong();
-        if (k == null || now - k.expiresAtNanos >= 0) {
+        KnownCopies.KnownCopy k = known.get(key);
+        if (!known.fresh(k)) {
             return null;
         }
-        if (k.outcome.result() == CopyResult.FOREIGN) {
-            return k.sourceHash.equals(source.hash()) ? k.outcome : null;
+        if (k.foreign()) {
+            return k.hash().equals(source.hash()) ? CopyWriter.foreign(namespace, name, source) : null;
         }
-        if (!k.sourceHash.equals(source.hash())) {
-            renewSoon(key, now);
+        if (!k.hash().equals(source.hash())) {
+            known.renewSoon(key);
         }
         return CopyOutcome.of(CopyResult.UNCHANGED);
-    }
-
-    /** Moves what is known into the renewal window, so the next review that relies on it has it checked in the background. */
-    private void renewSoon(SecretKey key, long now) {
-        known.computeIfPresent(key, (k, was) -> was.expiresAtNanos - now > ttlNanos / 4
-                ? new Known(was.outcome(), was.sourceHash(), now + ttlNanos / 4) : was);
     }
 
     /**
@@ -143,8 +89,8 @@ public class SecretReplicator {
      * source as {@code source} reads it then (null: gone, nothing to renew). Makes no call here.
      */
     public void renewIfDue(String namespace, String name, Supplier<SourceSecret> source) {
-        Known k = known.get(key(namespace, name));
-        if (k != null && RenewalWindow.isDue(k.expiresAtNanos, ttlNanos, clock.getAsLong())) {
+        KnownCopies.KnownCopy k = known.get(key(namespace, name));
+        if (k != null && RenewalWindow.isDue(k.freshUntilNanos(), known.ttlNanos(), known.now())) {
             renewals.submit("copy " + namespace + "/" + name, () -> {
                 SourceSecret now = source.get();
                 if (now != null) {
@@ -196,7 +142,7 @@ public class SecretReplicator {
         }
         CopyOutcome outcome;
         try {
-            outcome = writer.reconcile(namespace, name, source, known.containsKey(key));
+            outcome = writer.reconcile(namespace, name, source, known.get(key) != null);
         } catch (RuntimeException e) {
             outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, CopyWriter.verbOf(e), "secret " + namespace + "/" + name, namespace));
         } catch (Error e) {
@@ -205,13 +151,10 @@ public class SecretReplicator {
             inFlight.remove(key, mine);
             throw e;
         }
-        // remember before releasing followers, so a late arrival finds the answer instead of reconciling again
-        if (outcome.result() == CopyResult.FAILED) {
-            if (!renewal) {
-                known.remove(key);
-            }
-        } else {
-            known.put(key, new Known(outcome, source.hash(), clock.getAsLong() + ttlNanos));
+        // the writer told the store what it read and wrote, before followers are released, so a late
+        // arrival finds the answer instead of reconciling again; a failure is not trusted from memory
+        if (outcome.result() == CopyResult.FAILED && !renewal) {
+            known.forget(key);
         }
         mine.complete(outcome);
         inFlight.remove(key, mine);
@@ -249,16 +192,6 @@ public class SecretReplicator {
         }
         counters.count(CopyResult.FAILED);
         return CopyOutcome.failed(problem);
-    }
-
-    /**
-     * Told after the sync loop wrote the copy: what is known of it is checked again in the
-     * background when the next review relies on it (it moves into the renewal window), so reviews
-     * stay answered from memory. It stays seen: that check is a GET first, one call for a copy that
-     * is there, not a CREATE that gets 409 and then a GET.
-     */
-    public void forget(String namespace, String name) {
-        renewSoon(key(namespace, name), clock.getAsLong());
     }
 
     private static SecretKey key(String namespace, String name) {

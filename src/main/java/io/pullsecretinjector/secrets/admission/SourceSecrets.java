@@ -1,28 +1,22 @@
 package io.pullsecretinjector.secrets.admission;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.pullsecretinjector.policy.RegistryCredential;
+import io.pullsecretinjector.policy.SourceRegistries;
 import io.pullsecretinjector.secrets.api.ApiProblems;
 import io.pullsecretinjector.secrets.api.SecretApi;
-import io.pullsecretinjector.secrets.copy.ContentHash;
 import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.pullsecretinjector.config.InjectorConfig;
-import io.pullsecretinjector.policy.DockerConfig;
-import io.pullsecretinjector.policy.RegistryCredential;
-import io.pullsecretinjector.policy.RegistryPattern;
-import io.pullsecretinjector.policy.SourceRegistries;
+import io.pullsecretinjector.secrets.known.KnownSources;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * The source Secrets named by the policy, read by name (RBAC grants get on exactly those) and
- * kept in memory for {@code injector.cache-ttl}, so most reviews never ask the API server.
+ * answered from {@link KnownSources} for {@code injector.cache-ttl}, so most reviews never ask the
+ * API server. The source watches keep the same records current, so a rotation reaches admission at
+ * once with no read of its own.
  */
 @ApplicationScoped
 public class SourceSecrets {
@@ -41,48 +35,41 @@ public class SourceSecrets {
         }
     }
 
-    private record Entry(Read read, long expiresAtNanos) {
-    }
-
     private final SecretApi api;
-    private final long ttlNanos;
-    private final LongSupplier clock;
+    private final KnownSources known;
     private final BackgroundRenewals renewals;
-    private final Map<SecretKey, Entry> cache = new ConcurrentHashMap<>();
 
-    @Inject
-    public SourceSecrets(SecretApi api, InjectorConfig config, BackgroundRenewals renewals) {
-        this(api, config.cacheTtl(), System::nanoTime, renewals);
-    }
-
-    /** With a clock of its own ({@link System#nanoTime()} in production), so tests can move time; renewals run inline. */
-    public SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock) {
-        this(api, ttl, clock, new BackgroundRenewals(Runnable::run));
-    }
-
-    /** With a clock of its own and the renewals' executor. */
-    public SourceSecrets(SecretApi api, Duration ttl, LongSupplier clock, BackgroundRenewals renewals) {
+    public SourceSecrets(SecretApi api, KnownSources known, BackgroundRenewals renewals) {
         this.api = api;
-        this.ttlNanos = ttl.toNanos();
-        this.clock = clock;
+        this.known = known;
         this.renewals = renewals;
     }
 
-    /** The cached read if it is still fresh, else null. Makes no call. */
+    /** The known read if it is still fresh, else null. Makes no call. */
     public Read cached(RegistryCredential credential) {
-        Entry e = cache.get(key(credential));
-        return e != null && clock.getAsLong() - e.expiresAtNanos < 0 ? e.read : null;
+        KnownSources.KnownSource k = known.get(key(credential));
+        if (!known.fresh(k)) {
+            return null;
+        }
+        return k.missing() ? new Read(null, missing(credential)) : new Read(k.secret(), null);
+    }
+
+    /** The one sentence for a source that does not exist. */
+    static String missing(RegistryCredential credential) {
+        return "source secret " + credential.source() + " does not exist; create it (kubectl create secret docker-registry "
+                + credential.existingSecret() + " -n " + credential.existingSecretNamespace() + " ...) or fix "
+                + credential.path() + " in the policy";
     }
 
     /**
-     * A review answered from memory used these sources: each whose cached read is in the last
+     * A review answered from memory used these sources: each whose known read is in the last
      * quarter of its {@code cache-ttl} is read again in the background ({@link #renew}), once, so
      * that reviews in steady use never find it expired and wait for the API server.
      */
     public void renewIfDue(List<RegistryCredential> credentials) {
         for (RegistryCredential credential : credentials) {
-            Entry e = cache.get(key(credential));
-            if (e != null && RenewalWindow.isDue(e.expiresAtNanos, ttlNanos, clock.getAsLong())) {
+            KnownSources.KnownSource k = known.get(key(credential));
+            if (k != null && RenewalWindow.isDue(k.freshUntilNanos(), known.ttlNanos(), known.now())) {
                 renewals.submit("source " + credential.source(), () -> renew(credential));
             }
         }
@@ -127,42 +114,19 @@ public class SourceSecrets {
     }
 
     private Read fetch(RegistryCredential credential, boolean keepOnFailure) {
-        String what = "secret " + credential.source();
-        Read read;
+        SecretKey key = key(credential);
         try {
             Secret s = api.get(credential.existingSecretNamespace(), credential.existingSecret());
-            read = s == null
-                    ? new Read(null, "source " + what + " does not exist; create it (kubectl create secret docker-registry "
-                    + credential.existingSecret() + " -n " + credential.existingSecretNamespace() + " ...) or fix "
-                    + credential.path() + " in the policy")
-                    : new Read(toSource(s), null);
+            SourceSecret now = s == null ? null : SourceSecret.from(s);
+            known.read(key, now);
+            return now == null ? new Read(null, missing(credential)) : new Read(now, null);
         } catch (RuntimeException e) {
-            read = new Read(null, ApiProblems.describe(e, "get", what, credential.existingSecretNamespace()));
+            Read read = new Read(null, ApiProblems.describe(e, "get", "secret " + credential.source(), credential.existingSecretNamespace()));
             LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
             if (!keepOnFailure) {
-                cache.remove(key(credential));
+                known.expire(key);
             }
             return read;
-        }
-        cache.put(key(credential), new Entry(read, clock.getAsLong() + ttlNanos));
-        return read;
-    }
-
-    /** Forgets a source, so the next review reads it again. */
-    public void invalidate(String sourceRef) {
-        cache.remove(SecretKey.parse(sourceRef));
-    }
-
-    /**
-     * The source watch saw the source as it is now: reviews use it at once with no read of their
-     * own, so a rotation keeps admission on its warm path. Null (deleted) forgets it, so the next
-     * review reads it again and says what is missing.
-     */
-    public void seen(String sourceRef, SourceSecret now) {
-        if (now == null) {
-            invalidate(sourceRef);
-        } else {
-            cache.put(SecretKey.parse(sourceRef), new Entry(new Read(now, null), clock.getAsLong() + ttlNanos));
         }
     }
 
@@ -187,16 +151,4 @@ public class SourceSecrets {
         };
     }
 
-    public static SourceSecret toSource(Secret s) {
-        String ns = s.getMetadata().getNamespace();
-        String name = s.getMetadata().getName();
-        List<RegistryPattern> registries = List.of();
-        String problem = null;
-        try {
-            registries = DockerConfig.registries(s.getType(), s.getData());
-        } catch (IllegalArgumentException e) {
-            problem = "source secret " + ns + "/" + name + " " + e.getMessage();
-        }
-        return new SourceSecret(ns, name, s.getType(), s.getData(), ContentHash.of(s.getType(), s.getData()), registries, problem);
-    }
 }

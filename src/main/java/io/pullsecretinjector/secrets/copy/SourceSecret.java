@@ -1,5 +1,7 @@
 package io.pullsecretinjector.secrets.copy;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.pullsecretinjector.policy.DockerConfig;
 import io.pullsecretinjector.policy.RegistryPattern;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,20 @@ public record SourceSecret(String namespace, String name, String type, Map<Strin
     public SourceSecret {
         data = data == null ? Map.of() : Map.copyOf(data);
         registries = List.copyOf(registries);
+    }
+
+    /** The source as the API server returned it, with the registries of its auths (or why they cannot be read). */
+    public static SourceSecret from(Secret s) {
+        String ns = s.getMetadata().getNamespace();
+        String name = s.getMetadata().getName();
+        List<RegistryPattern> registries = List.of();
+        String problem = null;
+        try {
+            registries = DockerConfig.registries(s.getType(), s.getData());
+        } catch (IllegalArgumentException e) {
+            problem = "source secret " + ns + "/" + name + " " + e.getMessage();
+        }
+        return new SourceSecret(ns, name, s.getType(), s.getData(), ContentHash.of(s.getType(), s.getData()), registries, problem);
     }
 
     public String ref() {

@@ -7,9 +7,10 @@ import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.events.CopyEvents;
 import io.pullsecretinjector.secrets.events.EventReason;
+import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.known.KnownSources;
 import io.pullsecretinjector.secrets.watch.NamespaceLabels;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.policy.InjectionPolicy;
 import io.pullsecretinjector.policy.NamespaceFacts;
@@ -21,7 +22,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -34,8 +34,9 @@ import org.jboss.logging.Logger;
  * lost the lease stops writing at once. Never throws for one copy: a failure is logged, counted,
  * and repaired by a later pass.
  *
- * <p>The loop remembers, per copy of ours, what its own last read or write showed ({@link KnownCopies}: the
- * resourceVersion and the content hash), so most copies need no read:
+ * <p>The loop trusts, per copy of ours, what the last read or write since it began leading showed
+ * ({@link KnownCopies}, shared with admission: the resourceVersion and the content hash), so most
+ * copies need no read:
  * <ul>
  * <li>a copy known to hold the source's content costs no call (the resync between verifications);
  * <li>a copy known to be ours but stale is written with one conditional update: the whole copy as
@@ -73,59 +74,53 @@ public class CopySynchronizer {
     public record Stats(int checked, int written, int failed) {
     }
 
-    /** A source as the watch last saw it: known (present or missing) or not read yet. */
-    private record SourceState(SourceSecret secret, boolean known) {
-    }
-
     private final String injectorNamespace;
     private final BooleanSupplier leading;
     private final Supplier<Collection<String>> namespaces;
     private final NamespaceLabels labels;
     private final CopyEvents events;
-    private final Map<String, SourceState> sources = new ConcurrentHashMap<>();
+    private final KnownCopies copies;
+    private final KnownSources sources;
     private final Map<String, RegistryCredential> retired = new ConcurrentHashMap<>();
-    /** {@code namespace/name} of each copy of ours the loop last saw in place, with what it knew of it. */
-    private final KnownCopies known = new KnownCopies();
+    /** What the store knew before this replica began leading is not trusted: another replica may have led meanwhile. */
+    private volatile long trustedAfter;
     private final long verifyNanos;
     private volatile long lastVerified;
     private volatile boolean verifiedOnce;
     private volatile InjectionPolicy policy;
 
     private final SyncMetrics metrics;
-    private final SyncCopyWriter copies;
+    private final SyncCopyWriter writer;
 
     /**
      * @param api               the Secret calls
+     * @param copies            what is known of each copy, shared with admission
+     * @param sources           what is known of each source, shared with admission and fed by the source watches
      * @param pacer             paces every call
      * @param injectorNamespace never served
      * @param leading           true while this replica may write
      * @param namespaces        the namespaces that exist now (not terminating)
-     * @param changed           told (namespace, name) after each write, so admission's memory forgets the copy
      * @param registry          where the metrics go
+     * @param verifyPeriod      how often a full pass reads every copy again instead of trusting what is
+     *                          known (zero: every full pass reads every copy)
+     * @param labels            the namespaces' labels, from memory: a credential with a namespaceSelector is left
+     *                          alone in a namespace whose labels are not known (neither created nor pruned)
+     * @param events            where the copies written, deleted or failed, and missing sources, are reported
      */
-    public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
-                            Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry) {
-        this(api, pacer, injectorNamespace, leading, namespaces, changed, registry, Duration.ZERO, NamespaceLabels.NONE, CopyEvents.NONE);
-    }
-
-    /**
-     * @param verifyPeriod how often a full pass reads every copy again instead of trusting what it
-     *                     knows (zero: every full pass reads every copy)
-     * @param labels       the namespaces' labels, from memory: a credential with a namespaceSelector is left
-     *                     alone in a namespace whose labels are not known (neither created nor pruned)
-     * @param events       where the copies written, deleted or failed, and missing sources, are reported
-     */
-    public CopySynchronizer(SecretApi api, Pacer pacer, String injectorNamespace, BooleanSupplier leading,
-                            Supplier<Collection<String>> namespaces, BiConsumer<String, String> changed, MeterRegistry registry,
+    public CopySynchronizer(SecretApi api, KnownCopies copies, KnownSources sources, Pacer pacer, String injectorNamespace,
+                            BooleanSupplier leading, Supplier<Collection<String>> namespaces, MeterRegistry registry,
                             Duration verifyPeriod, NamespaceLabels labels, CopyEvents events) {
+        this.copies = copies;
+        this.sources = sources;
         this.verifyNanos = verifyPeriod.toNanos();
         this.labels = labels;
         this.events = events;
         this.injectorNamespace = injectorNamespace;
         this.leading = leading;
         this.namespaces = namespaces;
-        this.metrics = new SyncMetrics(registry, known.keys(), () -> sources.values().stream().filter(v -> v.known && v.secret == null).count());
-        this.copies = new SyncCopyWriter(api, pacer, leading, known, metrics, changed, events);
+        this.trustedAfter = copies.sequence();
+        this.metrics = new SyncMetrics(registry, () -> copies.ours(trustedAfter), () -> copies.namespacesWithOurs(trustedAfter), sources::missing);
+        this.writer = new SyncCopyWriter(api, pacer, leading, copies, this::trusted, metrics, events);
     }
 
     /** The policy in force; credentials it drops with {@code prune: true} are pruned by the next passes. */
@@ -142,27 +137,24 @@ public class CopySynchronizer {
         for (RegistryCredential c : next.registryCredentials()) {
             retired.remove(copyKey(c));
         }
-        sources.keySet().retainAll(next.registryCredentials().stream().map(RegistryCredential::source).toList());
+        sources.retainOnly(next.registryCredentials().stream().map(CopySynchronizer::sourceKey).toList());
         this.policy = next;
     }
 
-    /** The watch saw the source (null: it does not exist). Returns true when its content differs from what was known. */
-    public boolean sourceSeen(String ref, SourceSecret secret) {
-        SourceState before = sources.put(ref, new SourceState(secret, true));
-        if (secret == null) {
-            if (before == null || before.secret != null) {
-                LOG.warnf("source=%s action=source-missing reason=the source Secret does not exist; every copy is kept as it is, "
-                        + "new namespaces get none until it is recreated", ref);
-                if (leading.getAsBoolean()) {
-                    String[] nsName = ref.split("/", 2);
-                    events.record(EventReason.SourceMissing, nsName[0], nsName[1], "The source Secret " + ref + " named by the injection "
-                            + "policy does not exist: copies already made are kept as they are, and namespaces without one get none. "
-                            + "Recreate it, or fix existingSecret/existingSecretNamespace in the policy");
-                }
+    /**
+     * The source watch reported a change (new content, a source appearing or going): a source that
+     * is now missing is reported once. The caller queues a pass over its copies.
+     */
+    public void sourceChanged(SecretKey ref, KnownSources.KnownSource before, KnownSources.KnownSource now) {
+        if (now.missing() && (before == null || !before.missing())) {
+            LOG.warnf("source=%s action=source-missing reason=the source Secret does not exist; every copy is kept as it is, "
+                    + "new namespaces get none until it is recreated", ref);
+            if (leading.getAsBoolean()) {
+                events.record(EventReason.SourceMissing, ref.namespace(), ref.name(), "The source Secret " + ref + " named by the injection "
+                        + "policy does not exist: copies already made are kept as they are, and namespaces without one get none. "
+                        + "Recreate it, or fix existingSecret/existingSecretNamespace in the policy");
             }
-            return before == null || before.secret != null;
         }
-        return before == null || before.secret == null || !before.secret.hash().equals(secret.hash());
     }
 
     /**
@@ -194,35 +186,23 @@ public class CopySynchronizer {
 
     /** A namespace is gone: forget its copies. */
     public void namespaceDeleted(String namespace) {
-        known.forgetNamespace(namespace);
-    }
-
-    /**
-     * A Secret was written by this process (admission or the loop), as the API server returned it:
-     * when it is a copy of a source the loop knows, remember it, so the loop needs no read of a copy
-     * admission just made. Anything else is ignored.
-     */
-    public void learned(Secret written) {
-        if (written == null || written.getMetadata() == null || written.getMetadata().getAnnotations() == null) {
-            return;
-        }
-        String ref = written.getMetadata().getAnnotations().get(ManagedCopy.SOURCE_ANNOTATION);
-        SourceState src = ref == null ? null : sources.get(ref);
-        if (src == null || src.secret == null || !ManagedCopy.isOurs(written, ref)) {
-            return;
-        }
-        known.remember(written.getMetadata().getNamespace() + "/" + written.getMetadata().getName(), written, src.secret);
+        copies.forgetNamespace(namespace);
     }
 
     /** Forgets every copy and verifies at the next full pass: another replica may have led meanwhile. */
     public void forgetAll() {
-        known.clear();
+        trustedAfter = copies.sequence();
         verifiedOnce = false;
     }
 
-    /** What the loop knows of the copy {@code namespace/name}, or null; for tests and the memory figure of the bench. */
-    KnownCopies.Known known(String namespace, String name) {
-        return known.get(namespace + "/" + name);
+    /** What the loop trusts of the copy {@code namespace/name}: our copy, recorded since this replica began leading; else null. */
+    KnownCopies.KnownCopy known(String namespace, String name) {
+        return trusted(new SecretKey(namespace, name));
+    }
+
+    private KnownCopies.KnownCopy trusted(SecretKey key) {
+        KnownCopies.KnownCopy k = copies.get(key);
+        return k != null && k.ours() && k.sequence() > trustedAfter ? k : null;
     }
 
     /** Credentials removed with {@code prune: true} whose copies are still to be deleted. */
@@ -244,8 +224,8 @@ public class CopySynchronizer {
             if (onlySource != null && !onlySource.equals(c.source())) {
                 continue;
             }
-            SourceState src = sources.get(c.source());
-            if (src == null) {
+            KnownSources.KnownSource src = sources.get(sourceKey(c));
+            if (src == null || src.watched() == null) {
                 LOG.debugf("source=%s action=skip reason=the source has not been read yet", c.source());
                 continue;
             }
@@ -257,17 +237,18 @@ public class CopySynchronizer {
                     continue;
                 }
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
-                SourceState now = sources.getOrDefault(c.source(), src);
-                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), now.secret, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
-                        c.prune(), known.contains(ns + "/" + c.targetSecretName()));
-                copies.sync(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
+                KnownSources.KnownSource now = sources.get(sourceKey(c));
+                SourceSecret content = (now != null ? now : src).secret();
+                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), content, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
+                        c.prune(), trusted(new SecretKey(ns, c.targetSecretName())) != null);
+                writer.sync(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
             }
         }
         if (onlySource == null && onlyNamespace == null) {
             for (RegistryCredential r : retired.values()) {
                 int failedBefore = counts[2];
                 for (String ns : nss) {
-                    copies.sync(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
+                    writer.sync(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
                 }
                 if (counts[2] == failedBefore) {
                     retired.remove(copyKey(r), r);
@@ -284,6 +265,10 @@ public class CopySynchronizer {
 
     private static boolean sameCopy(RegistryCredential a, RegistryCredential b) {
         return a.source().equals(b.source()) && a.targetSecretName().equals(b.targetSecretName());
+    }
+
+    private static SecretKey sourceKey(RegistryCredential c) {
+        return new SecretKey(c.existingSecretNamespace(), c.existingSecret());
     }
 
     private static String copyKey(RegistryCredential c) {

@@ -5,14 +5,15 @@ import io.pullsecretinjector.secrets.api.Pacer;
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.copy.CopyPlan;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.events.CopyEvents;
 import io.pullsecretinjector.secrets.events.EventReason;
 import io.pullsecretinjector.secrets.known.KnownCopies;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,18 +32,22 @@ final class SyncCopyWriter {
     private final Pacer pacer;
     private final BooleanSupplier leading;
     private final KnownCopies known;
+    private final Function<SecretKey, KnownCopies.KnownCopy> trusted;
     private final SyncMetrics metrics;
-    private final BiConsumer<String, String> changed;
     private final CopyEvents events;
 
-    SyncCopyWriter(SecretApi api, Pacer pacer, BooleanSupplier leading, KnownCopies known, SyncMetrics metrics,
-                   BiConsumer<String, String> changed, CopyEvents events) {
+    /**
+     * @param known   told of every read and write, as the API server returned it
+     * @param trusted what the loop may rely on of a copy (ours, recorded since it began leading), or null
+     */
+    SyncCopyWriter(SecretApi api, Pacer pacer, BooleanSupplier leading, KnownCopies known,
+                   Function<SecretKey, KnownCopies.KnownCopy> trusted, SyncMetrics metrics, CopyEvents events) {
         this.api = api;
         this.pacer = pacer;
         this.leading = leading;
         this.known = known;
+        this.trusted = trusted;
         this.metrics = metrics;
-        this.changed = changed;
         this.events = events;
     }
 
@@ -55,14 +60,14 @@ final class SyncCopyWriter {
      */
     void sync(CopyPlan.Desired want, String namespace, String name, int[] counts, boolean verify, boolean newNamespace) {
         checkLeading();
-        String key = namespace + "/" + name;
+        SecretKey key = new SecretKey(namespace, name);
         CopyPlan.Action action = CopyPlan.Action.NOOP;
         try {
             if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
                 counts[0]++;
                 return;
             }
-            KnownCopies.Known k = known.get(key);
+            KnownCopies.KnownCopy k = trusted.apply(key);
             SourceSecret source = want.source();
             if (!verify && k != null && want.serves() && source != null) {
                 counts[0]++;
@@ -79,7 +84,7 @@ final class SyncCopyWriter {
                 counts[0]--; // counted again below
             }
             if (newNamespace && k == null && want.serves() && want.eager() && source != null
-                    && !want.sourceRef().equals(key)) {
+                    && !want.sourceRef().equals(key.toString())) {
                 action = CopyPlan.Action.CREATE;
                 if (createFirst(want, namespace, name, key, counts)) {
                     return;
@@ -92,11 +97,7 @@ final class SyncCopyWriter {
             counts[3]++;
             CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
             action = step.action();
-            if (actual != null && ManagedCopy.isOurs(actual, want.sourceRef())) {
-                known.remember(key, actual, source);
-            } else {
-                known.forget(key);
-            }
+            known.observed(key, want.sourceRef(), source, actual);
             if (action == CopyPlan.Action.NOOP) {
                 LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
                 return;
@@ -115,7 +116,7 @@ final class SyncCopyWriter {
             if (written == null) {
                 known.forget(key);
             } else {
-                known.remember(key, written, source);
+                known.writtenInBackground(key, want.sourceRef(), source, written);
             }
             wrote(action, namespace, name, want.sourceRef(), step.reason(), counts);
         } catch (CopySynchronizer.Stopped e) {
@@ -143,13 +144,13 @@ final class SyncCopyWriter {
      * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
      * (5xx, 429, timeouts) are thrown and retried by a later pass.
      */
-    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, String key, KnownCopies.Known k, int[] counts) {
+    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, SecretKey key, KnownCopies.KnownCopy k, int[] counts) {
         checkLeading();
         pace();
         Secret copy = ManagedCopy.desired(want.source(), namespace, name);
         copy.getMetadata().setResourceVersion(k.resourceVersion());
         try {
-            known.remember(key, api.update(copy), want.source());
+            known.writtenInBackground(key, want.sourceRef(), want.source(), api.update(copy));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 422) {
                 known.forget(key);
@@ -164,11 +165,11 @@ final class SyncCopyWriter {
     }
 
     /** An eager copy in a namespace that just appeared: created in one call; false on 409 (one is there: read and judge it). */
-    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, String key, int[] counts) {
+    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, SecretKey key, int[] counts) {
         checkLeading();
         pace();
         try {
-            known.remember(key, api.create(ManagedCopy.desired(want.source(), namespace, name)), want.source());
+            known.writtenInBackground(key, want.sourceRef(), want.source(), api.create(ManagedCopy.desired(want.source(), namespace, name)));
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return false;
@@ -183,7 +184,6 @@ final class SyncCopyWriter {
     private void wrote(CopyPlan.Action action, String namespace, String name, String sourceRef, String reason, int[] counts) {
         counts[1]++;
         metrics.written(action);
-        changed.accept(namespace, name);
         LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, sourceRef, action.name().toLowerCase(), reason);
         events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
                         : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,

@@ -1,6 +1,8 @@
 package io.pullsecretinjector.secrets.sync;
 
-import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.known.KnownSources;
 import io.pullsecretinjector.secrets.api.Pacer;
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
@@ -18,7 +20,6 @@ import io.pullsecretinjector.policy.PolicyStore;
 import io.pullsecretinjector.policy.RegistryCredential;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -27,7 +28,8 @@ import org.jboss.logging.Logger;
  * so its admission cache drops a rotated source at once), {@link LeaderElection} (only the holder
  * of the Lease runs the rest), {@link NamespaceWatch} (the replica's one namespace watch: new
  * namespaces for eager credentials, relabelled ones for credentials with a namespaceSelector) and
- * the {@link SyncQueue} that runs the {@link CopySynchronizer} passes: on a source change, on a new
+ * the {@link SyncQueue} that runs the {@link CopySynchronizer} passes: on a source change (the
+ * watches report it to {@link KnownSources}, which tells the loop), on a new
  * or relabelled namespace, on a policy change and every resync period. Losing the lease stops the
  * queue before its next call; the namespace watch goes on when admission shares it.
  */
@@ -48,18 +50,12 @@ public class SyncLoop implements AutoCloseable {
      */
     public record Settings(String namespace, Duration resyncPeriod, double qps, int burst, boolean leaderElection,
                            String lease, String identity, Duration leaseDuration, Duration verifyPeriod) {
-
-        /** Every full pass reads every copy. */
-        public Settings(String namespace, Duration resyncPeriod, double qps, int burst, boolean leaderElection,
-                        String lease, String identity, Duration leaseDuration) {
-            this(namespace, resyncPeriod, qps, burst, leaderElection, lease, identity, leaseDuration, Duration.ZERO);
-        }
     }
 
     private final KubernetesClient client;
     private final Settings settings;
     private final PolicyStore policies;
-    private final BiConsumer<String, SourceSecret> sourceChanged;
+    private final KnownSources knownSources;
     private final CopySynchronizer synchronizer;
     private final SourceWatches sources;
     private final SyncQueue queue = new SyncQueue();
@@ -68,29 +64,20 @@ public class SyncLoop implements AutoCloseable {
     private volatile boolean leading;
     private volatile boolean closed;
     private final NamespaceWatch namespaces;
-    private final boolean ownsNamespaces;
 
     /**
-     * @param sourceChanged told the source ref and its content (null: gone) when a source changes (admission's cached read)
-     * @param copyChanged   told (namespace, name) after each write (admission forgets what it knew of the copy)
-     */
-    public SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, BiConsumer<String, SourceSecret> sourceChanged,
-                    BiConsumer<String, String> copyChanged, MeterRegistry registry) {
-        this(client, settings, api, policies, sourceChanged, copyChanged, registry, null, CopyEvents.NONE);
-    }
-
-    /**
-     * @param namespaces the replica's namespace watch, shared with admission; null: the loop runs one of its own while it leads
+     * @param copies     what is known of each copy, shared with admission
+     * @param sources    what is known of each source, shared with admission; the loop's source watches keep it current
+     * @param namespaces the replica's namespace watch, shared with admission (its owner closes it)
      * @param events     where the loop's writes and missing sources are reported
      */
-    SyncLoop(KubernetesClient client, Settings settings, SecretApi api, PolicyStore policies, BiConsumer<String, SourceSecret> sourceChanged,
-             BiConsumer<String, String> copyChanged, MeterRegistry registry, NamespaceWatch namespaces, CopyEvents events) {
+    public SyncLoop(KubernetesClient client, Settings settings, SecretApi api, KnownCopies copies, KnownSources sources, PolicyStore policies,
+                    MeterRegistry registry, NamespaceWatch namespaces, CopyEvents events) {
         this.client = client;
         this.settings = settings;
         this.policies = policies;
-        this.sourceChanged = sourceChanged;
-        this.ownsNamespaces = namespaces == null;
-        this.namespaces = ownsNamespaces ? new NamespaceWatch(client, settings.resyncPeriod().plusSeconds(30)) : namespaces;
+        this.knownSources = sources;
+        this.namespaces = namespaces;
         this.namespaces.listen(new NamespaceWatch.Listener() {
             @Override
             public void created(String namespace) {
@@ -107,8 +94,8 @@ public class SyncLoop implements AutoCloseable {
                 namespaceRelabelled(namespace, before, after);
             }
         });
-        this.synchronizer = new CopySynchronizer(api, new Pacer(settings.qps(), settings.burst()), settings.namespace(),
-                () -> leading, this::activeNamespaces, copyChanged, registry, settings.verifyPeriod(), this.namespaces, events);
+        this.synchronizer = new CopySynchronizer(api, copies, sources, new Pacer(settings.qps(), settings.burst()), settings.namespace(),
+                () -> leading, this::activeNamespaces, registry, settings.verifyPeriod(), this.namespaces, events);
         this.sources = new SourceWatches(client, this::sourceEvent);
         this.election = settings.leaderElection()
                 ? new LeaderElection(client, settings.namespace(), settings.lease(), settings.identity(), settings.leaseDuration(),
@@ -122,6 +109,7 @@ public class SyncLoop implements AutoCloseable {
 
     /** Starts watching the policy and the sources, and runs for leadership (or leads at once when election is off). */
     public void start() {
+        knownSources.tell(this::sourceChanged);
         policies.onApply(loaded -> policyApplied(loaded.policy()));
         PolicyStore.Loaded now = policies.current();
         if (now != null) {
@@ -153,9 +141,7 @@ public class SyncLoop implements AutoCloseable {
         }
         stopLeading();
         sources.close();
-        if (ownsNamespaces) {
-            namespaces.close();
-        }
+        knownSources.tell(KnownSources.Changes.NONE);
     }
 
     private synchronized void policyApplied(InjectionPolicy next) {
@@ -169,14 +155,17 @@ public class SyncLoop implements AutoCloseable {
     }
 
     private void sourceEvent(String ref, Secret s) {
-        SourceSecret source = s == null ? null : SourceSecrets.toSource(s);
-        sourceChanged.accept(ref, source);
-        if (synchronizer.sourceSeen(ref, source)) {
-            if (source != null) {
-                LOG.infof("source=%s action=source-changed reason=new content %s; updating its copies", ref, source.hash());
-            }
-            queue.enqueue("source " + ref, () -> synchronizer.sourcePass(ref));
+        knownSources.watched(SecretKey.parse(ref), s == null ? null : SourceSecret.from(s));
+    }
+
+    /** The source watch reported a change: its copies follow. */
+    private void sourceChanged(SecretKey ref, KnownSources.KnownSource before, KnownSources.KnownSource now) {
+        synchronizer.sourceChanged(ref, before, now);
+        if (!now.missing()) {
+            LOG.infof("source=%s action=source-changed reason=new content %s; updating its copies", ref, now.secret().hash());
         }
+        String sourceRef = ref.toString();
+        queue.enqueue("source " + sourceRef, () -> synchronizer.sourcePass(sourceRef));
     }
 
     private void startLeading() {

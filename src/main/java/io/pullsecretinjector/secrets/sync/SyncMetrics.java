@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -22,14 +21,19 @@ final class SyncMetrics {
     private final Counter failures;
     private final AtomicLong lastFullPass = new AtomicLong();
     /** Held here: a gauge keeps only a weak reference to what it reads. */
+    private final LongSupplier managed;
+    private final LongSupplier managedNamespaces;
     private final LongSupplier missingSources;
 
     /**
-     * @param managed        {@code namespace/name} of the copies the loop last saw in place
-     * @param missingSources how many sources the policy names do not exist
+     * @param managed           how many copies of ours the loop last saw in place
+     * @param managedNamespaces how many namespaces hold at least one of them
+     * @param missingSources    how many sources the policy names do not exist
      */
-    SyncMetrics(MeterRegistry registry, Set<String> managed, LongSupplier missingSources) {
+    SyncMetrics(MeterRegistry registry, LongSupplier managed, LongSupplier managedNamespaces, LongSupplier missingSources) {
         this.registry = registry;
+        this.managed = managed;
+        this.managedNamespaces = managedNamespaces;
         this.missingSources = missingSources;
         for (CopyPlan.Action a : List.of(CopyPlan.Action.CREATE, CopyPlan.Action.UPDATE, CopyPlan.Action.DELETE)) {
             writes.put(a, Counter.builder("pullsecret_injector_sync_writes").description("Copies written by the sync loop, by action")
@@ -37,9 +41,9 @@ final class SyncMetrics {
         }
         failures = Counter.builder("pullsecret_injector_sync_failures").description("Copies the sync loop could not handle (retried by a later pass)")
                 .register(registry);
-        Gauge.builder("pullsecret_injector_managed_copies", managed, Set::size)
+        Gauge.builder("pullsecret_injector_managed_copies", this, m -> m.managed.getAsLong())
                 .description("Copies made by the injector that the sync loop last saw in place").register(registry);
-        Gauge.builder("pullsecret_injector_managed_copy_namespaces", managed, m -> m.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count())
+        Gauge.builder("pullsecret_injector_managed_copy_namespaces", this, m -> m.managedNamespaces.getAsLong())
                 .description("Namespaces holding at least one copy made by the injector").register(registry);
         Gauge.builder("pullsecret_injector_sync_last_full_pass_timestamp_seconds", lastFullPass, t -> t.get() / 1000.0)
                 .description("When the last full pass over every namespace finished (0: none yet)").register(registry);

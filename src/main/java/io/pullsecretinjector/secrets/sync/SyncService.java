@@ -1,10 +1,9 @@
 package io.pullsecretinjector.secrets.sync;
 
-import io.pullsecretinjector.secrets.admission.SecretReplicator;
-import io.pullsecretinjector.secrets.admission.SourceSecrets;
-import io.pullsecretinjector.secrets.api.KubernetesSecretApi;
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.known.KnownSources;
 import io.pullsecretinjector.secrets.watch.Namespaces;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,23 +26,23 @@ public class SyncService {
     private final Instance<KubernetesClient> client;
     private final SecretApi api;
     private final PolicyStore policies;
-    private final SourceSecrets sources;
-    private final SecretReplicator replicator;
+    private final KnownCopies copies;
+    private final KnownSources sources;
     private final MeterRegistry registry;
     private final Namespaces namespaces;
     private final CopyEvents events;
     private volatile SyncLoop loop;
 
     public SyncService(InjectorConfig config, Instance<KubernetesClient> client, SecretApi api, PolicyStore policies,
-                       SourceSecrets sources, SecretReplicator replicator, MeterRegistry registry, Namespaces namespaces, CopyEvents events) {
+                       KnownCopies copies, KnownSources sources, MeterRegistry registry, Namespaces namespaces, CopyEvents events) {
         this.namespaces = namespaces;
         this.events = events;
         this.config = config;
         this.client = client;
         this.api = api;
         this.policies = policies;
+        this.copies = copies;
         this.sources = sources;
-        this.replicator = replicator;
         this.registry = registry;
     }
 
@@ -58,12 +57,8 @@ public class SyncService {
             LOG.info("the sync loop is off (injector.sync=false): copies are made and refreshed only when Pods are admitted");
             return;
         }
-        SyncLoop l = new SyncLoop(client.get(), settings(config), api, policies, sources::seen, replicator::forget, registry,
-                namespaces.watch(), events);
+        SyncLoop l = new SyncLoop(client.get(), settings(config), api, copies, sources, policies, registry, namespaces.watch(), events);
         loop = l;
-        if (api instanceof KubernetesSecretApi k) {
-            k.onWritten(l.synchronizer()::learned); // copies admission writes are known to the loop without a read
-        }
         l.start();
     }
 

@@ -18,6 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import io.pullsecretinjector.config.TestConfigs;
+import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.known.KnownCopies;
 import org.junit.jupiter.api.Test;
 
 class SecretReplicatorTest {
@@ -26,11 +30,14 @@ class SecretReplicatorTest {
     final FakeSecretApi api = new FakeSecretApi();
     final AtomicLong now = new AtomicLong();
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    final SecretReplicator replicator = new SecretReplicator(api, Duration.ofSeconds(60), now::get, metrics);
+    /** What is known of each copy, shared with the sync loop in production; cache-ttl 60 s on the test's clock. */
+    final KnownCopies copies = new KnownCopies(Duration.ofSeconds(60), now::get);
+    final SecretReplicator replicator = new SecretReplicator(api, copies, TestConfigs.defaults(), metrics, new BackgroundRenewals(Runnable::run),
+            CopyEvents.NONE);
     final SourceSecret source = sourceWith(CONFIG);
 
     static SourceSecret sourceWith(String config) {
-        return SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
+        return SourceSecret.from(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", config).build());
     }
 
@@ -137,7 +144,9 @@ class SecretReplicatorTest {
         replicator.ensure("team-a", "pull", source);
         api.calls.clear();
 
-        replicator.forget("team-a", "pull");
+        // the sync loop wrote the copy, and told the store it shares with admission
+        copies.writtenInBackground(new SecretKey("team-a", "pull"), source.ref(), source, api.secrets.get("team-a/pull"));
+        api.calls.clear();
 
         assertThat(replicator.known("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
         assertThat(api.snapshot()).as("the review itself makes no call").isEmpty();
@@ -147,18 +156,17 @@ class SecretReplicatorTest {
 
     @Test
     void aCopyTheSyncLoopCreatedIsAnsweredFromMemoryForTheFirstPod() {
-        replicator.learned(api.create(ManagedCopy.desired(source, "team-b", "pull")));
-        replicator.learned(api.create(new SecretBuilder().withNewMetadata().withNamespace("team-c").withName("pull").endMetadata().build()));
+        // the sync loop's write, as the API returned it, told to the store it shares with admission
+        copies.writtenInBackground(new SecretKey("team-b", "pull"), source.ref(), source, api.create(ManagedCopy.desired(source, "team-b", "pull")));
         api.calls.clear();
 
         assertThat(replicator.ensure("team-b", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.UNCHANGED));
         assertThat(api.snapshot()).isEmpty();
-        assertThat(replicator.known("team-c", "pull", source)).as("a Secret that is not a copy is not learned").isNull();
     }
 
     @Test
-    void forgettingACopyNeverSeenLeavesItNeverSeen() {
-        replicator.forget("team-a", "pull");
+    void aRenewalAskedForACopyNeverSeenLeavesItNeverSeen() {
+        copies.renewSoon(new SecretKey("team-a", "pull"));
 
         assertThat(replicator.ensure("team-a", "pull", source)).isEqualTo(CopyOutcome.of(CopyResult.CREATED));
         assertThat(api.snapshot()).containsExactly("create team-a/pull");
@@ -194,7 +202,7 @@ class SecretReplicatorTest {
     void aRotatedSourceKeepsReviewsOnTheWarmPathAndTheCopyIsUpdatedInTheBackground() {
         replicator.ensure("team-a", "pull", source);
         api.calls.clear();
-        SourceSecret rotated = SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
+        SourceSecret rotated = SourceSecret.from(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", CONFIG + "Cg==").build());
 
         assertThat(replicator.known("team-a", "pull", rotated)).as("the copy is there; the Pod only needs its name")
@@ -209,7 +217,7 @@ class SecretReplicatorTest {
     void aRotatedSourceIsWrittenAtOnceWhenTheCopyIsNotKnown() {
         replicator.ensure("team-a", "pull", source);
         now.addAndGet(Duration.ofSeconds(61).toNanos());
-        SourceSecret rotated = SourceSecrets.toSource(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
+        SourceSecret rotated = SourceSecret.from(new SecretBuilder().withNewMetadata().withNamespace("creds").withName("regcred").endMetadata()
                 .withType("kubernetes.io/dockerconfigjson").addToData(".dockerconfigjson", CONFIG + "Cg==").build());
 
         assertThat(replicator.known("team-a", "pull", rotated)).isNull();

@@ -6,6 +6,7 @@ import io.pullsecretinjector.secrets.copy.ContentHash;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.known.KnownCopies;
 import io.pullsecretinjector.secrets.watch.NamespaceLabels;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,13 +129,13 @@ class CopySynchronizerTest {
     static final SourceSecret V2 = source("djI=");
 
     final Store store = new Store();
+    final SyncFixture fx = new SyncFixture();
     final AtomicBoolean leading = new AtomicBoolean(true);
     final List<String> namespaces = new ArrayList<>(NAMESPACES);
 
     CopySynchronizer synchronizer(Duration verifyPeriod) {
-        return new CopySynchronizer(store, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> namespaces,
-                (ns, name) -> { }, new SimpleMeterRegistry(), verifyPeriod,
-                NamespaceLabels.NONE, CopyEvents.NONE);
+        return fx.synchronizer(store, new Pacer(1_000_000, 1_000_000), leading::get, () -> namespaces, new SimpleMeterRegistry(),
+                verifyPeriod, NamespaceLabels.NONE, CopyEvents.NONE);
     }
 
     /** The store, with updates done by {@code update} instead. */
@@ -162,7 +163,7 @@ class CopySynchronizerTest {
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
         CopySynchronizer sync = synchronizer(Duration.ofHours(1));
         sync.policyChanged(null, policy);
-        sync.sourceSeen(REF, V1);
+        fx.sourceSeen(REF, V1);
         sync.fullPass();
         assertThat(store.calls).containsExactly("get team-a/regcred", "get team-b/regcred", "get team-c/regcred");
         store.calls.clear();
@@ -178,7 +179,7 @@ class CopySynchronizerTest {
     void aRotationWritesEachKnownCopyWithOneConditionalUpdateAndReadsNone() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
 
-        sync.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         CopySynchronizer.Stats stats = sync.sourcePass(REF);
 
         assertThat(store.calls).containsExactly("update team-a/regcred", "update team-b/regcred", "update team-c/regcred");
@@ -186,7 +187,7 @@ class CopySynchronizerTest {
         NAMESPACES.forEach(ns -> assertThat(holds(ns, V2)).as(ns).isTrue());
 
         store.calls.clear();
-        sync.sourceSeen(REF, V1);
+        fx.sourceSeen(REF, V1);
         sync.sourcePass(REF);
         assertThat(store.calls).as("the next rotation too: the loop remembers the resourceVersion it wrote")
                 .containsExactly("update team-a/regcred", "update team-b/regcred", "update team-c/regcred");
@@ -202,7 +203,7 @@ class CopySynchronizerTest {
 
         CopySynchronizer verifying = synchronizer(Duration.ZERO);
         verifying.policyChanged(null, EAGER);
-        verifying.sourceSeen(REF, V1);
+        fx.sourceSeen(REF, V1);
         verifying.fullPass();
         verifying.fullPass();
         assertThat(store.calls).as("with a verify period of zero every full pass reads every copy once, and writes nothing")
@@ -244,7 +245,7 @@ class CopySynchronizerTest {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
         change.accept(store);
 
-        sync.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         CopySynchronizer.Stats stats = sync.sourcePass(REF);
 
         List<String> expected = new ArrayList<>(List.of("update team-a/regcred"));
@@ -259,17 +260,17 @@ class CopySynchronizerTest {
     @Test
     void aConditionalUpdateTheApiServerRefusesMakesTheLoopReadTheCopyAndCountAFailure() {
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
-        CopySynchronizer refused = new CopySynchronizer(storeWithUpdate(secret -> {
+        CopySynchronizer refused = fx.synchronizer(storeWithUpdate(secret -> {
             store.calls.add("update " + Store.key(secret));
             throw Store.status(403); // an admission policy says no
-        }), new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> List.of("team-a"), (ns, name) -> { },
+        }), new Pacer(1_000_000, 1_000_000), leading::get, () -> List.of("team-a"),
                 new SimpleMeterRegistry(), Duration.ofHours(1), NamespaceLabels.NONE, CopyEvents.NONE);
         refused.policyChanged(null, EAGER);
-        refused.sourceSeen(REF, V1);
+        fx.sourceSeen(REF, V1);
         refused.fullPass();
         store.calls.clear();
 
-        refused.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         CopySynchronizer.Stats stats = refused.sourcePass(REF);
 
         assertThat(store.calls).containsExactly("update team-a/regcred", "get team-a/regcred", "update team-a/regcred");
@@ -283,7 +284,7 @@ class CopySynchronizerTest {
         store.put(new SecretBuilder().withNewMetadata().withNamespace("team-b").withName("regcred").endMetadata()
                 .addToData("x", "eQ==").build());
         for (SourceSecret next : List.of(V2, V1, V2)) {
-            sync.sourceSeen(REF, next);
+            fx.sourceSeen(REF, next);
             sync.sourcePass(REF);
         }
         assertThat(store.calls).filteredOn(c -> c.endsWith("team-b/regcred") && !c.startsWith("get"))
@@ -311,12 +312,14 @@ class CopySynchronizerTest {
     void aCopyAdmissionWroteIsKnownToTheLoopWithoutARead() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
         namespaces.add("team-d");
-        sync.learned(store.create(ManagedCopy.desired(V1, "team-d", "regcred"))); // admission's write, as the API returned it
-        sync.learned(store.put(new SecretBuilder().withNewMetadata().withNamespace("team-e").withName("regcred").endMetadata().build()));
+        // admission's writes, as the API returned them, told to the store the loop shares (as admission's CopyWriter does)
+        fx.copies.observed(new SecretKey("team-d", "regcred"), REF, V1, store.create(ManagedCopy.desired(V1, "team-d", "regcred")));
+        fx.copies.observed(new SecretKey("team-e", "regcred"), REF, V1,
+                store.put(new SecretBuilder().withNewMetadata().withNamespace("team-e").withName("regcred").endMetadata().build()));
         store.calls.clear();
 
         sync.namespacePass("team-d");
-        sync.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         sync.sourcePass(REF);
 
         assertThat(store.calls).as("current at first: no call; then one conditional update like every other known copy")
@@ -328,7 +331,7 @@ class CopySynchronizerTest {
     void aNamespaceTheCredentialDoesNotServeCostsNoCallWithoutPrune() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
         namespaces.add("team-x");
-        sync.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         sync.sourcePass(REF);
         sync.fullPass();
         assertThat(store.calls).noneMatch(c -> c.contains("team-x"));
@@ -358,19 +361,19 @@ class CopySynchronizerTest {
 
     @Test
     void aLeaderThatLosesTheLeaseMidRotationWritesNoMore() {
-        CopySynchronizer sync = new CopySynchronizer(storeWithUpdate(secret -> {
+        CopySynchronizer sync = fx.synchronizer(storeWithUpdate(secret -> {
             Secret s = store.update(secret);
             leading.set(false); // the lease is lost while the first write is in flight
             return s;
-        }), new Pacer(1_000_000, 1_000_000), "pullsecret-injector", leading::get, () -> namespaces, (ns, name) -> { },
+        }), new Pacer(1_000_000, 1_000_000), leading::get, () -> namespaces,
                 new SimpleMeterRegistry(), Duration.ofHours(1), NamespaceLabels.NONE, CopyEvents.NONE);
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
         sync.policyChanged(null, EAGER);
-        sync.sourceSeen(REF, V1);
+        fx.sourceSeen(REF, V1);
         sync.fullPass();
         store.calls.clear();
 
-        sync.sourceSeen(REF, V2);
+        fx.sourceSeen(REF, V2);
         assertThatThrownBy(() -> sync.sourcePass(REF)).isInstanceOf(CopySynchronizer.Stopped.class);
         assertThat(store.calls).containsExactly("update team-a/regcred");
     }
@@ -386,8 +389,8 @@ class CopySynchronizerTest {
     @Test
     void whatTheLoopRemembersPerCopyIsAResourceVersionAndTheSharedHash() {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
-        KnownCopies.Known a = sync.known("team-a", "regcred");
-        KnownCopies.Known b = sync.known("team-b", "regcred");
+        KnownCopies.KnownCopy a = sync.known("team-a", "regcred");
+        KnownCopies.KnownCopy b = sync.known("team-b", "regcred");
         assertThat(a.resourceVersion()).isNotNull();
         assertThat(a.hash()).isEqualTo(V1.hash());
         assertThat(a.hash()).as("one String instance shared by every copy").isSameAs(b.hash());

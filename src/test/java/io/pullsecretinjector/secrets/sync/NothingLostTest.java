@@ -1,6 +1,7 @@
 package io.pullsecretinjector.secrets.sync;
 
-import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.watch.NamespaceLabels;
 import io.pullsecretinjector.secrets.api.FakeSecretApi;
 import io.pullsecretinjector.secrets.api.Pacer;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
@@ -109,20 +110,21 @@ class NothingLostTest {
         Await.until("the calls that outlived their review's budget finish", () -> wired.pool().idle());
 
         // one resync, as the sync loop's leader runs it
-        CopySynchronizer sync = new CopySynchronizer(api, new Pacer(1_000_000, 1_000_000), "pullsecret-injector", () -> true,
-                () -> namespaces, (n, s) -> { }, metrics);
+        SyncFixture fx = new SyncFixture();
+        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1_000_000, 1_000_000), () -> true, () -> namespaces, metrics, Duration.ZERO,
+                NamespaceLabels.NONE, CopyEvents.NONE);
         sync.policyChanged(null, store.current().policy());
         for (RegistryCredential c : store.current().policy().registryCredentials()) {
             Secret s = api.get(c.existingSecretNamespace(), c.existingSecret());
-            sync.sourceSeen(c.source(), s == null ? null : SourceSecrets.toSource(s));
+            fx.sourceSeen(c.source(), s == null ? null : SourceSecret.from(s));
         }
         CopySynchronizer.Stats stats = sync.fullPass();
 
         assertThat(stats.failed()).isZero();
         assertThat(patched).as("reviews that got a patch").isGreaterThan(5_000);
         assertThat(given).as("namespaces that got a patch").hasSizeGreaterThan(150);
-        Map<String, SourceSecret> sources = Map.of("private-regcred", SourceSecrets.toSource(api.get("registry-creds", "regcred")),
-                "dockerhub", SourceSecrets.toSource(api.get("registry-creds", "dockerhub")));
+        Map<String, SourceSecret> sources = Map.of("private-regcred", SourceSecret.from(api.get("registry-creds", "regcred")),
+                "dockerhub", SourceSecret.from(api.get("registry-creds", "dockerhub")));
         given.forEach((ns, names) -> {
             for (String name : names) {
                 Secret copy = api.secrets.get(ns + "/" + name);

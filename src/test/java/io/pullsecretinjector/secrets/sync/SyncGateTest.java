@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The leader gate: a replica that does not hold the lease makes no Secret call at all. */
 class SyncGateTest {
 
+    final SyncFixture fx = new SyncFixture();
+
     /** Fails the test on any call. */
     static class NoCalls implements SecretApi {
         @Override
@@ -60,10 +62,9 @@ class SyncGateTest {
 
     @Test
     void aReplicaWithoutTheLeaseMakesNoCallInAnyPass() {
-        CopySynchronizer sync = new CopySynchronizer(new NoCalls(), new Pacer(100, 100), "pullsecret-injector", () -> false,
-                () -> List.of("team-a", "team-b"), (ns, name) -> { }, new SimpleMeterRegistry());
+        CopySynchronizer sync = fx.synchronizer(new NoCalls(), () -> false, () -> List.of("team-a", "team-b"));
         sync.policyChanged(null, POLICY);
-        sync.sourceSeen("registry-creds/regcred", source());
+        fx.sourceSeen("registry-creds/regcred", source());
 
         assertThatThrownBy(sync::fullPass).isInstanceOf(CopySynchronizer.Stopped.class);
         assertThatThrownBy(() -> sync.sourcePass("registry-creds/regcred")).isInstanceOf(CopySynchronizer.Stopped.class);
@@ -80,18 +81,16 @@ class SyncGateTest {
                 return null;
             }
         };
-        CopySynchronizer sync = new CopySynchronizer(readsThenLoses, new Pacer(100, 100), "pullsecret-injector", leading::get,
-                () -> List.of("team-a"), (ns, name) -> { }, new SimpleMeterRegistry());
+        CopySynchronizer sync = fx.synchronizer(readsThenLoses, leading::get, () -> List.of("team-a"));
         sync.policyChanged(null, POLICY);
-        sync.sourceSeen("registry-creds/regcred", source());
+        fx.sourceSeen("registry-creds/regcred", source());
 
         assertThatThrownBy(sync::fullPass).isInstanceOf(CopySynchronizer.Stopped.class);
     }
 
     @Test
     void aCredentialRemovedWithPruneIsRememberedUntilItsCopiesAreGone() {
-        CopySynchronizer sync = new CopySynchronizer(new NoCalls(), new Pacer(100, 100), "pullsecret-injector", () -> false,
-                List::of, (ns, name) -> { }, new SimpleMeterRegistry());
+        CopySynchronizer sync = fx.synchronizer(new NoCalls(), () -> false, List::of);
         sync.policyChanged(null, POLICY);
         InjectionPolicy empty = new PolicyParser().parse("apiVersion: pullsecret-injector.io/v1alpha1\nkind: InjectionPolicy\n").policy();
 

@@ -1,8 +1,12 @@
 package io.pullsecretinjector.secrets.sync;
 
-import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.api.KubernetesSecretApi;
 import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.known.KnownSources;
+import io.pullsecretinjector.secrets.watch.NamespaceWatch;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -326,9 +330,9 @@ class SyncLoopTest {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofHours(1), 500, 500, true, "tenants-test-lease", "replica-t",
-                Duration.ofSeconds(3));
-        try (SyncLoop loop = new SyncLoop(client, settings, new KubernetesSecretApi(client), tenants, (ref, source) -> { }, (ns, name) -> { }, registry,
-                null, (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name))) {
+                Duration.ofSeconds(3), Duration.ZERO);
+        try (SyncLoop loop = otherReplica(settings, new KubernetesSecretApi(client), tenants, registry,
+                (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name))) {
             loop.start();
             await("replica-t leads and has made its first full pass", Duration.ofSeconds(10),
                     () -> registry.find("pullsecret_injector_sync_last_full_pass_timestamp_seconds").gauge() != null
@@ -395,8 +399,25 @@ class SyncLoopTest {
 
     SyncLoop replica(String identity, SecretApi api, PolicyStore policy, MeterRegistry registry) {
         SyncLoop.Settings settings = new SyncLoop.Settings(NS, Duration.ofSeconds(1), 500, 500, true, REPLICAS_LEASE, identity,
-                Duration.ofSeconds(3));
-        return new SyncLoop(client, settings, api, policy, (ref, source) -> { }, (ns, name) -> { }, registry);
+                Duration.ofSeconds(3), Duration.ZERO);
+        return otherReplica(settings, api, policy, registry, CopyEvents.NONE);
+    }
+
+    /** The namespace watches of the other replicas this test started, closed after it as their processes would be. */
+    final List<NamespaceWatch> otherWatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A loop as another replica runs it: with its own memory of copies and sources, and its own namespace watch. */
+    SyncLoop otherReplica(SyncLoop.Settings settings, SecretApi api, PolicyStore policy, MeterRegistry registry, CopyEvents events) {
+        NamespaceWatch watch = new NamespaceWatch(client, settings.resyncPeriod().plusSeconds(30));
+        otherWatches.add(watch);
+        return new SyncLoop(client, settings, api, new KnownCopies(Duration.ofMinutes(1), System::nanoTime),
+                new KnownSources(Duration.ofMinutes(1), System::nanoTime), policy, registry, watch, events);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeOtherWatches() {
+        otherWatches.forEach(NamespaceWatch::close);
+        otherWatches.clear();
     }
 
     // ---- helpers ----
@@ -488,7 +509,7 @@ class SyncLoopTest {
 
     void copyAsAdmissionDoes(Secret source, String namespace, String name) {
         namespace(namespace);
-        client.secrets().inNamespace(namespace).resource(ManagedCopy.desired(SourceSecrets.toSource(source), namespace, name))
+        client.secrets().inNamespace(namespace).resource(ManagedCopy.desired(SourceSecret.from(source), namespace, name))
                 .createOr(op -> op.update());
     }
 

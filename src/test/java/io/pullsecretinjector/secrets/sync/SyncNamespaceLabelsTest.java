@@ -35,14 +35,15 @@ class SyncNamespaceLabelsTest {
             """).policy();
 
     final FakeSecretApi api = new FakeSecretApi();
+    final SyncFixture fx = new SyncFixture();
     final List<String> events = new CopyOnWriteArrayList<>();
 
     CopySynchronizer synchronizer() {
-        CopySynchronizer sync = new CopySynchronizer(api, new Pacer(1000, 1000), "pullsecret-injector", () -> true,
-                () -> List.of("acme-1", "globex-1", "unknown-1"), (ns, name) -> { }, new SimpleMeterRegistry(), Duration.ZERO, api,
+        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1000, 1000), () -> true,
+                () -> List.of("acme-1", "globex-1", "unknown-1"), new SimpleMeterRegistry(), Duration.ZERO, api,
                 (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name));
         sync.policyChanged(null, POLICY);
-        sync.sourceSeen("registry-creds/regcred", SyncGateTest.source());
+        fx.sourceSeen("registry-creds/regcred", SyncGateTest.source());
         return sync;
     }
 

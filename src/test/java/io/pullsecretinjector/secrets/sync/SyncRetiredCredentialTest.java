@@ -90,8 +90,7 @@ class SyncRetiredCredentialTest {
         old = new SourceSecret("registry-creds", "old", old.type(), old.data(), old.hash(), old.registries(), old.registriesProblem());
         store.create(ManagedCopy.desired(old, "team-a", "old-copy"));
         store.create(ManagedCopy.desired(old, "team-b", "old-copy"));
-        CopySynchronizer sync = new CopySynchronizer(store, new Pacer(1000, 1000), "pullsecret-injector", () -> true,
-                () -> List.of("team-a", "team-b"), (ns, name) -> { }, new SimpleMeterRegistry());
+        CopySynchronizer sync = new SyncFixture().synchronizer(store, () -> true, () -> List.of("team-a", "team-b"));
         sync.policyChanged(null, before);
         sync.policyChanged(before, after);
         assertThat(sync.retired()).extracting(RegistryCredential::targetSecretName).containsExactly("old-copy");
