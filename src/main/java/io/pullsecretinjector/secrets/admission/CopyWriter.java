@@ -2,7 +2,7 @@ package io.pullsecretinjector.secrets.admission;
 
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.copy.CopyOutcome;
-import io.pullsecretinjector.secrets.copy.CopyReconciler;
+import io.pullsecretinjector.secrets.copy.CopyDecision;
 import io.pullsecretinjector.secrets.copy.CopyResult;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
@@ -12,7 +12,7 @@ import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.known.KnownCopies;
 
 /**
- * Carries out {@link CopyReconciler}'s verdict for admission, against the API server: creates,
+ * Carries out the {@link CopyDecision} for a Pod being admitted, against the API server: creates,
  * updates (once more after a 409), or reports a Secret that is not ours or is being deleted.
  * Admission's own ways are here: create first for a copy never seen, and a 403 on create read as
  * "maybe it is there already".
@@ -70,16 +70,16 @@ final class CopyWriter {
     private CopyOutcome reconcileExisting(Secret existing, SourceSecret source, boolean retryOnConflict) {
         String namespace = existing.getMetadata().getNamespace();
         String name = existing.getMetadata().getName();
-        CopyReconciler.Verdict verdict = CopyReconciler.judge(source.ref(), source, existing);
-        if (verdict != CopyReconciler.Verdict.UPDATE) {
+        CopyDecision decision = CopyDecision.decide(CopyDecision.Wanted.forPod(source.ref(), source), namespace, name, existing);
+        if (decision.action() != CopyDecision.Action.UPDATE) {
             observed(source, existing, existing);
         }
-        return switch (verdict) {
+        return switch (decision.action()) {
             case FOREIGN -> foreign(namespace, name, source);
             case WAIT -> CopyOutcome.failed("copy " + namespace + "/" + name + " is being deleted; the next Pod gets a new copy");
-            case LEAVE -> CopyOutcome.of(CopyResult.UNCHANGED);
+            case KEEP -> CopyOutcome.of(CopyResult.UNCHANGED);
             case UPDATE -> update(existing, source, retryOnConflict);
-            case CREATE -> throw new IllegalStateException("a Secret that exists judged as missing");
+            case CREATE, DELETE, NONE -> throw new IllegalStateException("a Secret that exists decided as " + decision);
         };
     }
 

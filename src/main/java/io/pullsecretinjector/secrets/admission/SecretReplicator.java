@@ -4,7 +4,7 @@ import io.pullsecretinjector.secrets.api.ApiProblems;
 import io.pullsecretinjector.secrets.known.KnownCopies;
 import io.pullsecretinjector.secrets.api.SecretApi;
 import io.pullsecretinjector.secrets.copy.CopyOutcome;
-import io.pullsecretinjector.secrets.copy.CopyReconciler;
+import io.pullsecretinjector.secrets.copy.CopyDecision;
 import io.pullsecretinjector.secrets.copy.CopyResult;
 import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
@@ -144,7 +144,8 @@ public class SecretReplicator {
         try {
             outcome = writer.reconcile(namespace, name, source, known.get(key) != null);
         } catch (RuntimeException e) {
-            outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, CopyWriter.verbOf(e), "secret " + namespace + "/" + name, namespace));
+            outcome = CopyOutcome.failed("copy " + namespace + "/" + name + ": " + ApiProblems.describe(e, CopyWriter.verbOf(e), "secret " + namespace + "/" + name, namespace,
+                    ApiProblems.Retry.NEXT_POD));
         } catch (Error e) {
             // never leave followers waiting on a future nobody completes
             mine.completeExceptionally(e);
@@ -183,7 +184,8 @@ public class SecretReplicator {
      */
     public CopyOutcome keepExisting(String namespace, String name, String sourceRef, String problem) {
         try {
-            if (CopyReconciler.judge(sourceRef, null, api.get(namespace, name)) == CopyReconciler.Verdict.LEAVE) {
+            if (CopyDecision.decide(CopyDecision.Wanted.forPod(sourceRef, null), namespace, name, api.get(namespace, name)).action()
+                    == CopyDecision.Action.KEEP) {
                 counters.count(CopyResult.UNCHANGED);
                 return new CopyOutcome(CopyResult.UNCHANGED, problem + "; the copy already in " + namespace + " is referenced as it is");
             }

@@ -3,6 +3,7 @@ package io.pullsecretinjector.secrets.admission;
 import io.pullsecretinjector.secrets.copy.CopyOutcome;
 import io.pullsecretinjector.secrets.copy.CopyResult;
 import io.pullsecretinjector.secrets.copy.SecretKey;
+import io.pullsecretinjector.secrets.api.ApiProblems;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ final class SharedReconcile {
             shared = running.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return CopyOutcome.failed("copy " + key + ": another review's call to the Kubernetes API for this copy did not "
-                    + "finish within the injector's budget; the next Pod will retry");
+                    + "finish within the injector's budget; " + ApiProblems.Retry.NEXT_POD);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CopyOutcome.failed("copy " + key + ": interrupted while waiting for another review's call");

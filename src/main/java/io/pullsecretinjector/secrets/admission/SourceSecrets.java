@@ -121,7 +121,8 @@ public class SourceSecrets {
             known.read(key, now);
             return now == null ? new Read(null, missing(credential)) : new Read(now, null);
         } catch (RuntimeException e) {
-            Read read = new Read(null, ApiProblems.describe(e, "get", "secret " + credential.source(), credential.existingSecretNamespace()));
+            Read read = new Read(null, ApiProblems.describe(e, "get", "secret " + credential.source(), credential.existingSecretNamespace(),
+                    ApiProblems.Retry.NEXT_POD));
             LOG.warnf("source=%s action=read result=failed reason=%s", credential.source(), read.problem());
             if (!keepOnFailure) {
                 known.expire(key);

@@ -2,7 +2,7 @@ package io.pullsecretinjector.secrets.sync;
 
 import io.pullsecretinjector.secrets.api.Pacer;
 import io.pullsecretinjector.secrets.api.SecretApi;
-import io.pullsecretinjector.secrets.copy.CopyPlan;
+import io.pullsecretinjector.secrets.copy.CopyDecision;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
 import io.pullsecretinjector.secrets.events.CopyEvents;
@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The passes of the sync loop: for each (credential, namespace) it says what the policy wants of
- * the copy, and {@link SyncCopyWriter} decides with {@link CopyPlan} and does it. Finds copies only
+ * the copy, and {@link SyncCopyWriter} decides with {@link CopyDecision} and does it. Finds copies only
  * by enumerating namespaces and getting the target name: it never lists Secrets. Every call waits
  * for the {@link Pacer}; every write first checks that this replica still leads, so a replica that
  * lost the lease stops writing at once. Never throws for one copy: a failure is logged, counted,
@@ -43,7 +43,7 @@ import org.jboss.logging.Logger;
  *     {@link ManagedCopy#desired} builds it, at the remembered resourceVersion. Any change since
  *     that read or write, by anyone (a foreign Secret put in its place, a label added, a deletion),
  *     changes the resourceVersion, so the API server refuses the update (409, or 404 when gone) and
- *     the copy is read and judged by {@link CopyPlan} as if unknown. A foreign Secret is never
+ *     the copy is read and judged by {@link CopyDecision} as if unknown. A foreign Secret is never
  *     written;
  * <li>a copy not known (never seen, seen missing, foreign, or carrying metadata others added) is
  *     read first, as before;
@@ -62,16 +62,6 @@ public class CopySynchronizer {
         Stopped() {
             super("the sync loop stopped", null, false, false);
         }
-    }
-
-    /**
-     * What one pass did.
-     *
-     * @param checked  copies looked at
-     * @param written  copies created, updated or deleted
-     * @param failed   copies that could not be handled
-     */
-    public record Stats(int checked, int written, int failed) {
     }
 
     private final String injectorNamespace;
@@ -162,10 +152,10 @@ public class CopySynchronizer {
      * when the last full pass that did is older than the verify period (and the first time);
      * otherwise trusts what it knows.
      */
-    public Stats fullPass() {
+    public SyncResult fullPass() {
         boolean verify = !verifiedOnce || System.nanoTime() - lastVerified >= verifyNanos;
         long start = System.nanoTime();
-        Stats s = pass("full", null, null, verify);
+        SyncResult s = pass("full", null, null, verify);
         if (verify) {
             lastVerified = start;
             verifiedOnce = true;
@@ -175,12 +165,12 @@ public class CopySynchronizer {
     }
 
     /** Every credential with this source, in every namespace. */
-    public Stats sourcePass(String sourceRef) {
+    public SyncResult sourcePass(String sourceRef) {
         return pass("source", sourceRef, null, false);
     }
 
     /** Every credential in one namespace (a new namespace). */
-    public Stats namespacePass(String namespace) {
+    public SyncResult namespacePass(String namespace) {
         return pass("namespace", null, namespace, false);
     }
 
@@ -210,16 +200,16 @@ public class CopySynchronizer {
         return List.copyOf(retired.values());
     }
 
-    private Stats pass(String kind, String onlySource, String onlyNamespace, boolean verify) {
+    private SyncResult pass(String kind, String onlySource, String onlyNamespace, boolean verify) {
         InjectionPolicy p = policy;
         if (p == null) {
-            return new Stats(0, 0, 0);
+            return SyncResult.NOTHING;
         }
         metrics.passStarted(kind);
         long start = System.nanoTime();
         List<String> nss = new ArrayList<>(onlyNamespace != null ? List.of(onlyNamespace) : namespaces.get());
         nss.sort(null);
-        int[] counts = new int[4];
+        SyncResult done = SyncResult.NOTHING;
         for (RegistryCredential c : p.registryCredentials()) {
             if (onlySource != null && !onlySource.equals(c.source())) {
                 continue;
@@ -239,27 +229,29 @@ public class CopySynchronizer {
                 // the latest content for every namespace, so a rotation during a long pass is applied from then on
                 KnownSources.KnownSource now = sources.get(sourceKey(c));
                 SourceSecret content = (now != null ? now : src).secret();
-                CopyPlan.Desired want = new CopyPlan.Desired(c.source(), content, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
+                CopyDecision.Wanted want = new CopyDecision.Wanted(c.source(), content, NamespaceScope.serves(p, c, namespace, injectorNamespace), c.eager(),
                         c.prune(), trusted(new SecretKey(ns, c.targetSecretName())) != null);
-                writer.sync(want, ns, c.targetSecretName(), counts, verify, onlyNamespace != null);
+                done = done.plus(writer.sync(want, ns, c.targetSecretName(), verify, onlyNamespace != null));
             }
         }
         if (onlySource == null && onlyNamespace == null) {
             for (RegistryCredential r : retired.values()) {
-                int failedBefore = counts[2];
+                SyncResult retiring = SyncResult.NOTHING;
                 for (String ns : nss) {
-                    writer.sync(new CopyPlan.Desired(r.source(), null, false, false, true), ns, r.targetSecretName(), counts, true, false);
+                    retiring = retiring.plus(writer.sync(new CopyDecision.Wanted(r.source(), null, false, false, true, false), ns,
+                            r.targetSecretName(), true, false));
                 }
-                if (counts[2] == failedBefore) {
+                done = done.plus(retiring);
+                if (retiring.failed() == 0) {
                     retired.remove(copyKey(r), r);
                     LOG.infof("source=%s secret=%s action=retired reason=every copy it left has been deleted", r.source(), r.targetSecretName());
                 }
             }
         }
-        Stats stats = new Stats(counts[0], counts[1], counts[2]);
+        SyncResult stats = done;
         LOG.infof("action=sync-pass kind=%s%s namespaces=%d checked=%d written=%d failed=%d reads=%d took=%dms", kind,
                 onlySource != null ? " source=" + onlySource : onlyNamespace != null ? " namespace=" + onlyNamespace : verify ? " verify=true" : "",
-                nss.size(), stats.checked(), stats.written(), stats.failed(), counts[3], (System.nanoTime() - start) / 1_000_000);
+                nss.size(), stats.checked(), stats.written(), stats.failed(), stats.reads(), (System.nanoTime() - start) / 1_000_000);
         return stats;
     }
 

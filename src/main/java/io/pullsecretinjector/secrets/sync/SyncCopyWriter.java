@@ -3,7 +3,7 @@ package io.pullsecretinjector.secrets.sync;
 import io.pullsecretinjector.secrets.api.ApiProblems;
 import io.pullsecretinjector.secrets.api.Pacer;
 import io.pullsecretinjector.secrets.api.SecretApi;
-import io.pullsecretinjector.secrets.copy.CopyPlan;
+import io.pullsecretinjector.secrets.copy.CopyDecision;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SecretKey;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 /**
  * Carries out the sync loop's decision for one copy against the API server, as {@link CopyWriter}
  * does for admission: trusts what {@link KnownCopies} says where it can (no call for a copy known
- * current, one conditional update for one known stale), reads and asks {@link CopyPlan} otherwise,
+ * current, one conditional update for one known stale), reads and asks {@link CopyDecision} otherwise,
  * and writes. Every call waits for the {@link Pacer}; every write first checks that this replica
  * still leads. Never throws for one copy: a failure is logged, counted, recorded as an Event, and
  * repaired by a later pass.
@@ -52,88 +52,89 @@ final class SyncCopyWriter {
     }
 
     /**
-     * One copy. {@code counts}: checked, written, failed, read.
+     * One copy: what was done, as a result of its own.
      *
      * @param verify   read the copy even when what is known would do
      * @param newNamespace the namespace just appeared: an eager copy there most likely does not exist
      *                 yet, so it is created first (one call) instead of read and then created
      */
-    void sync(CopyPlan.Desired want, String namespace, String name, int[] counts, boolean verify, boolean newNamespace) {
+    SyncResult sync(CopyDecision.Wanted want, String namespace, String name, boolean verify, boolean newNamespace) {
         checkLeading();
         SecretKey key = new SecretKey(namespace, name);
-        CopyPlan.Action action = CopyPlan.Action.NOOP;
+        String verb = "get"; // the call under way, for the message of a failure
+        boolean checked = false;
+        boolean read = false;
         try {
-            if (CopyPlan.sameWhateverIsThere(want, namespace, name)) {
-                counts[0]++;
-                return;
+            if (CopyDecision.sameWhateverIsThere(want, namespace, name)) {
+                return SyncResult.of(true, false, false, false);
             }
             KnownCopies.KnownCopy k = trusted.apply(key);
             SourceSecret source = want.source();
             if (!verify && k != null && want.serves() && source != null) {
-                counts[0]++;
                 if (source.hash().equals(k.hash())) {
-                    return; // known current: no call
+                    return SyncResult.of(true, false, false, false); // known current: no call
                 }
                 if (k.resourceVersion() != null) {
-                    action = CopyPlan.Action.UPDATE;
-                    if (writeKnown(want, namespace, name, key, k, counts)) {
-                        return;
+                    verb = "update";
+                    checked = true;
+                    if (writeKnown(want, namespace, name, key, k)) {
+                        return SyncResult.of(true, true, false, false);
                     }
-                    action = CopyPlan.Action.NOOP;
+                    checked = false; // refused: read and judged below, and counted then
+                    verb = "get";
                 }
-                counts[0]--; // counted again below
             }
             if (newNamespace && k == null && want.serves() && want.eager() && source != null
                     && !want.sourceRef().equals(key.toString())) {
-                action = CopyPlan.Action.CREATE;
-                if (createFirst(want, namespace, name, key, counts)) {
-                    return;
+                verb = "create";
+                if (createFirst(want, namespace, name, key)) {
+                    return SyncResult.of(true, true, false, false);
                 }
-                action = CopyPlan.Action.NOOP;
+                verb = "get";
             }
             pace();
             Secret actual = api.get(namespace, name);
-            counts[0]++;
-            counts[3]++;
-            CopyPlan.Step step = CopyPlan.plan(want, namespace, name, actual);
-            action = step.action();
+            checked = true;
+            read = true;
+            CopyDecision decision = CopyDecision.decide(want, namespace, name, actual);
             known.observed(key, want.sourceRef(), source, actual);
-            if (action == CopyPlan.Action.NOOP) {
-                LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), step.reason());
-                return;
+            if (!decision.action().writes()) {
+                LOG.debugf("namespace=%s secret=%s source=%s action=none reason=%s", namespace, name, want.sourceRef(), decision.reason());
+                return SyncResult.of(true, false, false, true);
             }
+            verb = decision.action().name().toLowerCase();
             checkLeading();
             pace();
-            Secret written = switch (action) {
+            Secret written = switch (decision.action()) {
                 case CREATE -> api.create(ManagedCopy.desired(source, namespace, name));
                 case UPDATE -> api.update(ManagedCopy.updated(actual, source));
                 case DELETE -> {
                     api.delete(actual);
                     yield null;
                 }
-                default -> throw new IllegalStateException(action.name());
+                default -> throw new IllegalStateException(decision.toString());
             };
             if (written == null) {
                 known.forget(key);
             } else {
                 known.writtenInBackground(key, want.sourceRef(), source, written);
             }
-            wrote(action, namespace, name, want.sourceRef(), step.reason(), counts);
+            wrote(decision.action(), namespace, name, want.sourceRef(), decision.reason());
+            return SyncResult.of(true, true, false, true);
         } catch (CopySynchronizer.Stopped e) {
             throw e;
         } catch (KubernetesClientException e) {
             checkLeading(); // a call cut short by the loop stopping is no failure
-            counts[2]++;
             metrics.failed();
-            String verb = action == CopyPlan.Action.NOOP ? "get" : action.name().toLowerCase();
-            String why = ApiProblems.describe(e, verb, "secret " + key, namespace).replace("the next Pod will retry", "the next pass retries");
+            String why = ApiProblems.describe(e, verb, "secret " + key, namespace, ApiProblems.Retry.NEXT_PASS);
             LOG.warnf("namespace=%s secret=%s source=%s action=%s result=failed reason=%s", namespace, name, want.sourceRef(), verb, why);
             events.record(EventReason.CopyFailed, namespace, name, "Sync loop, source " + want.sourceRef() + ": " + why);
+            return SyncResult.of(checked, false, true, read);
         } catch (RuntimeException e) {
-            counts[2]++;
             metrics.failed();
             LOG.errorf(e, "namespace=%s secret=%s source=%s action=%s result=failed reason=unexpected error", namespace, name,
-                    want.sourceRef(), action.name().toLowerCase());
+                    want.sourceRef(), verb);
+            return SyncResult.of(checked, false, true, read);
         }
     }
 
@@ -144,7 +145,7 @@ final class SyncCopyWriter {
      * the caller reads and judges it, and the copy is no longer trusted from memory; other failures
      * (5xx, 429, timeouts) are thrown and retried by a later pass.
      */
-    private boolean writeKnown(CopyPlan.Desired want, String namespace, String name, SecretKey key, KnownCopies.KnownCopy k, int[] counts) {
+    private boolean writeKnown(CopyDecision.Wanted want, String namespace, String name, SecretKey key, KnownCopies.KnownCopy k) {
         checkLeading();
         pace();
         Secret copy = ManagedCopy.desired(want.source(), namespace, name);
@@ -160,12 +161,12 @@ final class SyncCopyWriter {
             }
             throw e;
         }
-        wrote(CopyPlan.Action.UPDATE, namespace, name, want.sourceRef(), "stale: the source content changed", counts);
+        wrote(CopyDecision.Action.UPDATE, namespace, name, want.sourceRef(), "stale: the source content changed");
         return true;
     }
 
     /** An eager copy in a namespace that just appeared: created in one call; false on 409 (one is there: read and judge it). */
-    private boolean createFirst(CopyPlan.Desired want, String namespace, String name, SecretKey key, int[] counts) {
+    private boolean createFirst(CopyDecision.Wanted want, String namespace, String name, SecretKey key) {
         checkLeading();
         pace();
         try {
@@ -176,17 +177,15 @@ final class SyncCopyWriter {
             }
             throw e;
         }
-        counts[0]++;
-        wrote(CopyPlan.Action.CREATE, namespace, name, want.sourceRef(), "eager: the namespace is new", counts);
+        wrote(CopyDecision.Action.CREATE, namespace, name, want.sourceRef(), "eager: the namespace is new");
         return true;
     }
 
-    private void wrote(CopyPlan.Action action, String namespace, String name, String sourceRef, String reason, int[] counts) {
-        counts[1]++;
+    private void wrote(CopyDecision.Action action, String namespace, String name, String sourceRef, String reason) {
         metrics.written(action);
         LOG.infof("namespace=%s secret=%s source=%s action=%s reason=%s", namespace, name, sourceRef, action.name().toLowerCase(), reason);
-        events.record(action == CopyPlan.Action.CREATE ? EventReason.CopyCreated
-                        : action == CopyPlan.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
+        events.record(action == CopyDecision.Action.CREATE ? EventReason.CopyCreated
+                        : action == CopyDecision.Action.UPDATE ? EventReason.CopyUpdated : EventReason.CopyDeleted,
                 namespace, name, "Sync loop, source " + sourceRef + ": " + reason);
     }
 

@@ -1,6 +1,6 @@
 package io.pullsecretinjector.secrets.sync;
 
-import io.pullsecretinjector.secrets.copy.CopyPlan;
+import io.pullsecretinjector.secrets.copy.CopyDecision;
 import io.pullsecretinjector.secrets.watch.Namespaces;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
 final class SyncMetrics {
 
     private final MeterRegistry registry;
-    private final Map<CopyPlan.Action, Counter> writes = new EnumMap<>(CopyPlan.Action.class);
+    private final Map<CopyDecision.Action, Counter> writes = new EnumMap<>(CopyDecision.Action.class);
     private final Map<String, Counter> runs = new ConcurrentHashMap<>();
     private final Counter failures;
     private final AtomicLong lastFullPass = new AtomicLong();
@@ -35,7 +35,7 @@ final class SyncMetrics {
         this.managed = managed;
         this.managedNamespaces = managedNamespaces;
         this.missingSources = missingSources;
-        for (CopyPlan.Action a : List.of(CopyPlan.Action.CREATE, CopyPlan.Action.UPDATE, CopyPlan.Action.DELETE)) {
+        for (CopyDecision.Action a : List.of(CopyDecision.Action.CREATE, CopyDecision.Action.UPDATE, CopyDecision.Action.DELETE)) {
             writes.put(a, Counter.builder("pullsecret_injector_sync_writes").description("Copies written by the sync loop, by action")
                     .tag("action", a.name().toLowerCase()).register(registry));
         }
@@ -60,7 +60,7 @@ final class SyncMetrics {
         lastFullPass.set(System.currentTimeMillis());
     }
 
-    void written(CopyPlan.Action action) {
+    void written(CopyDecision.Action action) {
         writes.get(action).increment();
     }
 

@@ -5,7 +5,7 @@ import io.pullsecretinjector.secrets.copy.CopyOutcome;
 import io.pullsecretinjector.secrets.copy.CopyResult;
 import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.pullsecretinjector.secrets.copy.SourceSecret;
-import io.pullsecretinjector.secrets.copy.SyncCopyPlanTest;
+import io.pullsecretinjector.secrets.copy.CopyDecisionTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -68,7 +68,7 @@ class SecretReplicatorTest {
 
     @Test
     void aCopyBeingDeletedIsNeitherUpdatedNorReferencedAndTheNextPodGetsANewOne() {
-        Secret deleting = alreadyThere(SyncCopyPlanTest.beingDeleted(ManagedCopy.desired(sourceWith(CONFIG + "Cg=="), "team-a", "pull")));
+        Secret deleting = alreadyThere(CopyDecisionTest.beingDeleted(ManagedCopy.desired(sourceWith(CONFIG + "Cg=="), "team-a", "pull")));
 
         CopyOutcome outcome = replicator.ensure("team-a", "pull", source);
 

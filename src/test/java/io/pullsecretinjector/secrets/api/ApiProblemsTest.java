@@ -31,7 +31,7 @@ class ApiProblemsTest {
     void aForbiddenCallSaysWhatToDoNext(String sentence, String statusMessage, String expected) {
         Status status = new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(statusMessage).build();
 
-        String described = ApiProblems.describe(new KubernetesClientException(status), "create", "secret team-a/regcred", "team-a");
+        String described = ApiProblems.describe(new KubernetesClientException(status), "create", "secret team-a/regcred", "team-a", ApiProblems.Retry.NEXT_POD);
 
         assertThat(described).contains(expected);
     }

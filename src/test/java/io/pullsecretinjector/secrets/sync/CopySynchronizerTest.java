@@ -180,7 +180,7 @@ class CopySynchronizerTest {
         CopySynchronizer sync = knowingEveryCopy(EAGER);
 
         fx.sourceSeen(REF, V2);
-        CopySynchronizer.Stats stats = sync.sourcePass(REF);
+        SyncResult stats = sync.sourcePass(REF);
 
         assertThat(store.calls).containsExactly("update team-a/regcred", "update team-b/regcred", "update team-c/regcred");
         assertThat(stats.written()).isEqualTo(3);
@@ -246,7 +246,7 @@ class CopySynchronizerTest {
         change.accept(store);
 
         fx.sourceSeen(REF, V2);
-        CopySynchronizer.Stats stats = sync.sourcePass(REF);
+        SyncResult stats = sync.sourcePass(REF);
 
         List<String> expected = new ArrayList<>(List.of("update team-a/regcred"));
         expected.addAll(teamBCalls);
@@ -271,7 +271,7 @@ class CopySynchronizerTest {
         store.calls.clear();
 
         fx.sourceSeen(REF, V2);
-        CopySynchronizer.Stats stats = refused.sourcePass(REF);
+        SyncResult stats = refused.sourcePass(REF);
 
         assertThat(store.calls).containsExactly("update team-a/regcred", "get team-a/regcred", "update team-a/regcred");
         assertThat(stats.failed()).isEqualTo(1);

@@ -118,7 +118,7 @@ class NothingLostTest {
             Secret s = api.get(c.existingSecretNamespace(), c.existingSecret());
             fx.sourceSeen(c.source(), s == null ? null : SourceSecret.from(s));
         }
-        CopySynchronizer.Stats stats = sync.fullPass();
+        SyncResult stats = sync.fullPass();
 
         assertThat(stats.failed()).isZero();
         assertThat(patched).as("reviews that got a patch").isGreaterThan(5_000);

@@ -103,7 +103,7 @@ class SyncRetiredCredentialTest {
 
         // rbac.retiredSecretNames grants get and delete on the name again
         store.forbidden = false;
-        CopySynchronizer.Stats pass = sync.fullPass();
+        SyncResult pass = sync.fullPass();
         assertThat(pass.failed()).isZero();
         assertThat(pass.written()).isEqualTo(2);
         assertThat(store.secrets).doesNotContainKeys("team-a/old-copy", "team-b/old-copy");
