@@ -138,7 +138,7 @@ public final class RescueRule {
     }
 
     /** 2h5m, 3m20s, 45s, 0s: as Kubernetes prints durations. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long s = Math.max(0, d.toSeconds());
         StringBuilder b = new StringBuilder();
         if (s >= 3600) {
