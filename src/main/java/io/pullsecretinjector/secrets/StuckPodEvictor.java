@@ -34,11 +34,19 @@ import org.jboss.logging.Logger;
  * fails is tried again after a back-off that doubles from {@link #FIRST_RETRY} to {@link #LAST_RETRY};
  * nothing is ever deleted by force. A Pod held because a new one would come back stuck is reported
  * once (a Warning Event and a log line). Remembers when it last evicted a Pod of each controller,
- * for {@link RescueRule#OWNER_MEMORY}. Not thread-safe: one thread runs {@link #pass()}.
+ * for {@link RescueRule#OWNER_MEMORY}. Each pass says when the next one is due: every
+ * {@link #PERIOD}, sooner while the watch starts, when a Pod's grace period ends, or when the pace
+ * allows the next eviction of a backlog. Not thread-safe: one thread runs {@link #pass()}.
  */
 public final class StuckPodEvictor {
 
     private static final Logger LOG = Logger.getLogger(StuckPodEvictor.class);
+    /** How often the stuck Pods are judged again when nothing is due sooner. */
+    static final Duration PERIOD = Duration.ofSeconds(5);
+    /** How soon to look again while the watch is starting. */
+    static final Duration STARTING = Duration.ofSeconds(1);
+    /** The shortest wait between passes. */
+    static final Duration MIN_WAIT = Duration.ofMillis(100);
     static final Duration FIRST_RETRY = Duration.ofSeconds(10);
     static final Duration LAST_RETRY = Duration.ofMinutes(5);
 
@@ -63,9 +71,11 @@ public final class StuckPodEvictor {
     private final CopyEvents events;
     private final RescueRule rule;
     private final Pacer pace;
+    private final Duration spacing;
     private final BooleanSupplier leading;
     private final Clock clock;
     private final Map<String, Tracked> tracked = new HashMap<>();
+    private boolean synced;
     private final Map<String, Instant> ownerEvictions = new HashMap<>();
     private final Map<PodEvictions.Outcome, Counter> outcomes = new EnumMap<>(PodEvictions.Outcome.class);
     private final Counter held;
@@ -76,11 +86,11 @@ public final class StuckPodEvictor {
      * @param namespaces the namespaces' labels (the leader's namespace watch; one GET for one it has not delivered)
      * @param registries the registries of credentials that take them from their Secret, as admission looks them up
      * @param sources    whether a credential's source Secret is there to be copied
-     * @param pace       one token per eviction attempt
+     * @param perMinute  the most eviction attempts a minute, evenly spaced
      * @param leading    true while this replica holds the sync loop's Lease
      */
     public StuckPodEvictor(PodWatch watch, PodEvictions evictions, Supplier<InjectionPolicy> policy, NamespaceLabels namespaces,
-                           SourceRegistries registries, SourcePresence sources, CopyEvents events, RescueRule rule, Pacer pace,
+                           SourceRegistries registries, SourcePresence sources, CopyEvents events, RescueRule rule, int perMinute,
                            BooleanSupplier leading, Clock clock, MeterRegistry registry) {
         this.watch = watch;
         this.evictions = evictions;
@@ -90,7 +100,8 @@ public final class StuckPodEvictor {
         this.sources = sources;
         this.events = events;
         this.rule = rule;
-        this.pace = pace;
+        this.pace = new Pacer(perMinute / 60.0, 1, () -> Duration.between(Instant.EPOCH, clock.instant()).toNanos());
+        this.spacing = Duration.ofMinutes(1).dividedBy(perMinute);
         this.leading = leading;
         this.clock = clock;
         String description = "Pods stuck pulling without a credential, by what became of them: evicted, refused (429, a "
@@ -106,27 +117,36 @@ public final class StuckPodEvictor {
                 .register(registry);
     }
 
-    /** One pass: starts or stops the watch as leadership says, then judges every stuck Pod and evicts what it should. */
-    public void pass() {
+    /**
+     * One pass: starts or stops the watch as leadership says, then judges every stuck Pod and
+     * evicts what it should. Returns how long to wait before the next pass.
+     */
+    public Duration pass() {
         if (!leading.getAsBoolean()) {
             if (watch.running()) {
                 watch.stop();
+                synced = false;
                 LOG.info("this replica no longer leads: the rescue of stuck Pods stopped watching Pods");
             }
             tracked.clear();
             lacking.set(0);
-            return;
+            return PERIOD;
         }
         InjectionPolicy p = policy.get();
         if (p == null) {
-            return;
+            return PERIOD;
         }
         if (!watch.running()) {
+            synced = false;
             watch.start();
-            return;
+            return STARTING;
         }
         if (!watch.synced()) {
-            return;
+            return STARTING;
+        }
+        if (!synced) {
+            synced = true;
+            LOG.infof("the rescue watches Pods as this replica leads: %d wait on an image pull now", watch.stuck().size());
         }
         Instant now = clock.instant();
         ownerEvictions.values().removeIf(at -> !at.plus(RescueRule.OWNER_MEMORY).isAfter(now));
@@ -141,6 +161,7 @@ public final class StuckPodEvictor {
         Map<String, NamespaceFacts> facts = new HashMap<>();
         boolean paced = false;
         int stuck = 0;
+        Instant next = now.plus(PERIOD);
         for (PodState pod : pods) {
             Tracked t = tracked.get(pod.uid());
             NamespaceFacts ns = facts.computeIfAbsent(pod.namespace(), this::namespace);
@@ -150,6 +171,9 @@ public final class StuckPodEvictor {
                 continue;
             }
             stuck++;
+            if (verdict.action() == RescueVerdict.Action.WAIT && verdict.due().isBefore(next)) {
+                next = verdict.due();
+            }
             if (verdict.action() == RescueVerdict.Action.HOLD) {
                 hold(pod, verdict, t);
             } else if (verdict.action() == RescueVerdict.Action.EVICT && !paced && (t.retryAt == null || !now.isBefore(t.retryAt))) {
@@ -160,6 +184,12 @@ public final class StuckPodEvictor {
             }
         }
         lacking.set(stuck);
+        // a hair past the next token's due time, so rounding never finds it not there yet
+        if (paced && now.plus(spacing).plusMillis(1).isBefore(next)) {
+            next = now.plus(spacing).plusMillis(1);
+        }
+        Duration wait = Duration.between(now, next);
+        return wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait;
     }
 
     private NamespaceFacts namespace(String name) {

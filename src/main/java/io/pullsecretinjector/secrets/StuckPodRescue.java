@@ -14,21 +14,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the {@link StuckPodEvictor} every {@link #PERIOD_SECONDS} s when {@code injector.rescue.enabled}
- * is on, on a thread of its own, and stops it on shutdown. It evicts only on the sync loop's leader.
+ * Runs the {@link StuckPodEvictor}'s passes when {@code injector.rescue.enabled} is on, on a thread
+ * of its own, each when the last one said the next is due, and stops them on shutdown. It evicts
+ * only on the sync loop's leader.
  */
 @ApplicationScoped
 public class StuckPodRescue {
 
     private static final Logger LOG = Logger.getLogger(StuckPodRescue.class);
-    /** How often the stuck Pods are judged again: a Pod is evicted within this much of its grace period's end. */
-    static final int PERIOD_SECONDS = 5;
 
     private final RescueConfig config;
     private final InjectorConfig injector;
@@ -79,24 +80,32 @@ public class StuckPodRescue {
                 credential -> {
                     SourceSecrets.Read read = sources.read(credential);
                     return read.found() ? null : read.problem();
-                }, events, rule, new Pacer(config.evictionsPerMinute() / 60.0, 1), this::leading, Clock.systemUTC(), registry);
+                }, events, rule, config.evictionsPerMinute(), this::leading, Clock.systemUTC(), registry);
         ScheduledExecutorService w = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stuck-pod-rescue");
             t.setDaemon(true);
             return t;
         });
-        w.scheduleWithFixedDelay(() -> {
-            try {
-                e.pass();
-            } catch (RuntimeException failure) {
-                LOG.errorf(failure, "action=rescue-pass result=failed; the next pass runs in %d s", PERIOD_SECONDS);
-            }
-        }, 1, PERIOD_SECONDS, TimeUnit.SECONDS);
         evictor = e;
         worker = w;
+        w.schedule(this::pass, 1, TimeUnit.SECONDS);
         LOG.infof("the rescue of stuck Pods is on: the leader evicts Pods stuck pulling without a credential the policy gives them,"
                 + " after %s, at most %d a minute (watching %s Pods)", RescueRule.format(config.gracePeriod()), config.evictionsPerMinute(),
                 config.runningPods() ? "Pending and Running" : "Pending");
+    }
+
+    private void pass() {
+        Duration next = StuckPodEvictor.PERIOD;
+        try {
+            next = evictor.pass();
+        } catch (RuntimeException failure) {
+            LOG.errorf(failure, "action=rescue-pass result=failed; the next pass runs in %s", RescueRule.format(next));
+        }
+        try {
+            worker.schedule(this::pass, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // shutting down
+        }
     }
 
     private boolean leading() {

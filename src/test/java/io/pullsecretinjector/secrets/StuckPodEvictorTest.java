@@ -119,10 +119,6 @@ class StuckPodEvictorTest {
             return this;
         }
 
-        long nanos() {
-            return Duration.between(Instant.EPOCH, now).toNanos();
-        }
-
         void pass(Duration d) {
             now = now.plus(d);
         }
@@ -163,8 +159,7 @@ class StuckPodEvictorTest {
             }
         };
         return new StuckPodEvictor(watch, api, () -> policy, labels, NO_LOOKUP, c -> sourceProblem, recorded,
-                new RescueRule(new PolicyEvaluator("pullsecret-injector"), GRACE), new Pacer(perMinute / 60.0, 1, clock::nanos),
-                () -> leading, clock, registry);
+                new RescueRule(new PolicyEvaluator("pullsecret-injector"), GRACE), perMinute, () -> leading, clock, registry);
     }
 
     /** A ReplicaSet's Pod in ImagePullBackOff for registry.example.com, without pull secrets, created at {@code created}. */
@@ -272,6 +267,50 @@ class StuckPodEvictorTest {
         e.pass();
 
         assertThat(evictions.asked).extracting(a -> a.substring(0, a.indexOf(' '))).containsExactly("team-a/web-new", "team-a/other-old");
+    }
+
+    @Test
+    void eachPassSaysWhenTheNextIsDue() {
+        watch.pods.add(stuck("web-1"));
+        StuckPodEvictor e = evictor(evictions, 6);
+
+        assertThat(e.pass()).as("the watch starts").isEqualTo(StuckPodEvictor.STARTING);
+        watch.synced = false;
+        assertThat(e.pass()).as("until it has listed").isEqualTo(StuckPodEvictor.STARTING);
+        watch.synced = true;
+        clock.pass(GRACE.minusSeconds(2));
+        assertThat(e.pass()).as("a Pod first seen now: every period").isEqualTo(StuckPodEvictor.PERIOD);
+        clock.pass(GRACE.minusSeconds(1));
+        assertThat(e.pass()).as("its grace period ends in 1 s").isEqualTo(Duration.ofSeconds(1));
+        watch.pods.add(stuck("web-2"));
+        watch.pods.add(stuck("web-3"));
+        clock.pass(Duration.ofSeconds(1));
+        e.pass();
+        clock.pass(GRACE);
+        assertThat(e.pass()).as("a backlog at 6 a minute: the next token in 10 s").isEqualTo(StuckPodEvictor.PERIOD);
+        assertThat(evictions.asked).hasSize(2);
+    }
+
+    @Test
+    void aBacklogIsEvictedAtThePaceSetNotAtThePassPeriod() {
+        for (int i = 0; i < 5; i++) {
+            watch.pods.add(stuck("web-" + i));
+        }
+        StuckPodEvictor e = evictor(evictions, 60);
+        started(e);
+        clock.pass(GRACE);
+
+        Duration waited = Duration.ZERO;
+        Duration next = e.pass();
+        while (evictions.asked.size() < 5 && waited.toSeconds() < 60) {
+            watch.pods.removeIf(p -> evictions.asked.stream().anyMatch(a -> a.startsWith(p.ref() + " ")));
+            clock.pass(next);
+            waited = waited.plus(next);
+            next = e.pass();
+        }
+
+        assertThat(evictions.asked).hasSize(5);
+        assertThat(waited).as("60 a minute: one a second, not one a pass").isLessThan(Duration.ofSeconds(5));
     }
 
     @Test
