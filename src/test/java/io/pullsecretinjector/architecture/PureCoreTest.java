@@ -13,7 +13,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The policy, patch, review-answer and copy-model code stays pure: model classes at most, never the Kubernetes client. */
+/** The policy, patch, review-answer, rescue-decision and copy-model code stays pure: model classes at most, never the Kubernetes client. */
 @AnalyzeClasses(packages = "io.pullsecretinjector", importOptions = ImportOption.DoNotIncludeTests.class)
 class PureCoreTest {
 
@@ -26,6 +26,13 @@ class PureCoreTest {
             .that().resideInAnyPackage("io.pullsecretinjector.policy..", "io.pullsecretinjector.patch..", "io.pullsecretinjector.review..")
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
             .because("the decision, the patch and the answer must be testable and reusable offline, without an API server");
+
+    @ArchTest
+    static final ArchRule whichStuckPodToEvictIsDecidedWithoutTheApi = noClasses()
+            .that().resideInAnyPackage("io.pullsecretinjector.rescue..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..", "io.pullsecretinjector.secrets..",
+                    "io.pullsecretinjector.admission..")
+            .because("which stuck Pod is evicted is decided from the Pod and the policy alone, so every case is a table row");
 
     @ArchTest
     static final ArchRule patchCodeDependsOnNothingButJackson = noClasses()

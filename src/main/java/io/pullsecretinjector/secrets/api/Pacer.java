@@ -16,11 +16,8 @@ public final class Pacer {
     private double tokens;
     private long last;
 
-    public Pacer(double qps, int burst) {
-        this(qps, burst, System::nanoTime);
-    }
-
-    Pacer(double qps, int burst, LongSupplier clock) {
+    /** @param clock nanoseconds ({@link System#nanoTime()} in production) */
+    public Pacer(double qps, int burst, LongSupplier clock) {
         if (qps <= 0 || burst < 1) {
             throw new IllegalArgumentException("QPS must be > 0 and burst >= 1, got qps=" + qps + " burst=" + burst);
         }

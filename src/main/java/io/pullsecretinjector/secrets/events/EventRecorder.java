@@ -59,7 +59,8 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
 
     private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private record Key(String namespace, String name, EventReason reason) {
+    /** @param uid the regarded object's uid, or null (Secrets are named by namespace and name alone) */
+    private record Key(String namespace, String name, EventReason reason, String uid) {
     }
 
     private static final Comparator<Key> WARNINGS_FIRST = Comparator.comparing(k -> !k.reason.warning());
@@ -103,7 +104,7 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
      */
     public EventRecorder(EventApi api, double qps, int burst, String instance, MeterRegistry registry, boolean autoFlush) {
         this.api = api;
-        this.bucket = new Pacer(qps, burst);
+        this.bucket = new Pacer(qps, burst, System::nanoTime);
         this.instance = instance.length() > 128 ? instance.substring(0, 128) : instance;
         this.created = counter(registry, "created");
         this.patched = counter(registry, "patched");
@@ -130,8 +131,13 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
 
     @Override
     public void record(EventReason reason, String namespace, String name, String note) {
+        record(reason, namespace, name, null, note);
+    }
+
+    @Override
+    public void record(EventReason reason, String namespace, String name, String uid, String note) {
         try {
-            Key key = new Key(namespace, name, reason);
+            Key key = new Key(namespace, name, reason, uid);
             if (series.size() >= MAX_SERIES && !series.containsKey(key) && !(reason.warning() && evictNormal())) {
                 dropped.increment();
                 return;
@@ -213,14 +219,19 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
                 return;
             }
             failed.increment();
-            LOG.warnf("namespace=%s secret=%s action=record-event reason=%s result=failed code=%d; the injector needs create and patch "
-                    + "on events.events.k8s.io in namespace %s (the chart's ClusterRole grants them)", key.namespace, key.name, key.reason,
-                    e.getCode(), key.namespace);
+            LOG.warnf("namespace=%s %s=%s action=record-event reason=%s result=failed code=%d; the injector needs create and patch "
+                    + "on events.events.k8s.io in namespace %s (the chart's ClusterRole grants them)", key.namespace, subject(key), key.name,
+                    key.reason, e.getCode(), key.namespace);
         } catch (RuntimeException e) {
             failed.increment();
-            LOG.warnf("namespace=%s secret=%s action=record-event reason=%s result=failed cause=%s", key.namespace, key.name, key.reason,
-                    e.toString());
+            LOG.warnf("namespace=%s %s=%s action=record-event reason=%s result=failed cause=%s", key.namespace, subject(key), key.name,
+                    key.reason, e.toString());
         }
+    }
+
+    /** The log field of the regarded object: {@code secret} or {@code pod}. */
+    private static String subject(Key key) {
+        return key.reason.kind().toLowerCase(java.util.Locale.ROOT);
     }
 
     private Event event(Key key, Series s) {
@@ -228,7 +239,8 @@ public class EventRecorder implements CopyEvents, AutoCloseable {
                 .withNewMetadata().withNamespace(key.namespace)
                 .withName(eventName(key.name, s.first))
                 .endMetadata()
-                .withNewRegarding().withApiVersion("v1").withKind("Secret").withNamespace(key.namespace).withName(key.name).endRegarding()
+                .withNewRegarding().withApiVersion("v1").withKind(key.reason.kind()).withNamespace(key.namespace).withName(key.name)
+                .withUid(key.uid).endRegarding()
                 .withReason(key.reason.name())
                 .withNote(s.note)
                 .withType(key.reason.type())

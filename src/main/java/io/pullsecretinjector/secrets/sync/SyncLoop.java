@@ -94,7 +94,7 @@ public class SyncLoop implements AutoCloseable {
                 namespaceRelabelled(namespace, before, after);
             }
         });
-        this.synchronizer = new CopySynchronizer(api, copies, sources, new Pacer(settings.qps(), settings.burst()), settings.namespace(),
+        this.synchronizer = new CopySynchronizer(api, copies, sources, new Pacer(settings.qps(), settings.burst(), System::nanoTime), settings.namespace(),
                 () -> leading, this::activeNamespaces, registry, settings.verifyPeriod(), this.namespaces, events);
         this.sources = new SourceWatches(client, this::sourceEvent);
         this.election = settings.leaderElection()

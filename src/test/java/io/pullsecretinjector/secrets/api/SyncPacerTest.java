@@ -45,6 +45,6 @@ class SyncPacerTest {
 
     @Test
     void aNonsensePaceIsRefused() {
-        assertThatThrownBy(() -> new Pacer(0, 10)).hasMessageContaining("QPS must be > 0");
+        assertThatThrownBy(() -> new Pacer(0, 10, System::nanoTime)).hasMessageContaining("QPS must be > 0");
     }
 }

@@ -134,7 +134,7 @@ class CopySynchronizerTest {
     final List<String> namespaces = new ArrayList<>(NAMESPACES);
 
     CopySynchronizer synchronizer(Duration verifyPeriod) {
-        return fx.synchronizer(store, new Pacer(1_000_000, 1_000_000), leading::get, () -> namespaces, new SimpleMeterRegistry(),
+        return fx.synchronizer(store, new Pacer(1_000_000, 1_000_000, System::nanoTime), leading::get, () -> namespaces, new SimpleMeterRegistry(),
                 verifyPeriod, NamespaceLabels.NONE, CopyEvents.NONE);
     }
 
@@ -263,7 +263,7 @@ class CopySynchronizerTest {
         CopySynchronizer refused = fx.synchronizer(storeWithUpdate(secret -> {
             store.calls.add("update " + Store.key(secret));
             throw Store.status(403); // an admission policy says no
-        }), new Pacer(1_000_000, 1_000_000), leading::get, () -> List.of("team-a"),
+        }), new Pacer(1_000_000, 1_000_000, System::nanoTime), leading::get, () -> List.of("team-a"),
                 new SimpleMeterRegistry(), Duration.ofHours(1), NamespaceLabels.NONE, CopyEvents.NONE);
         refused.policyChanged(null, EAGER);
         fx.sourceSeen(REF, V1);
@@ -365,7 +365,7 @@ class CopySynchronizerTest {
             Secret s = store.update(secret);
             leading.set(false); // the lease is lost while the first write is in flight
             return s;
-        }), new Pacer(1_000_000, 1_000_000), leading::get, () -> namespaces,
+        }), new Pacer(1_000_000, 1_000_000, System::nanoTime), leading::get, () -> namespaces,
                 new SimpleMeterRegistry(), Duration.ofHours(1), NamespaceLabels.NONE, CopyEvents.NONE);
         NAMESPACES.forEach(ns -> store.put(ManagedCopy.desired(V1, ns, "regcred")));
         sync.policyChanged(null, EAGER);

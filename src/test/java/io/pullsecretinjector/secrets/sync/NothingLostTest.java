@@ -111,7 +111,7 @@ class NothingLostTest {
 
         // one resync, as the sync loop's leader runs it
         SyncFixture fx = new SyncFixture();
-        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1_000_000, 1_000_000), () -> true, () -> namespaces, metrics, Duration.ZERO,
+        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1_000_000, 1_000_000, System::nanoTime), () -> true, () -> namespaces, metrics, Duration.ZERO,
                 NamespaceLabels.NONE, CopyEvents.NONE);
         sync.policyChanged(null, store.current().policy());
         for (RegistryCredential c : store.current().policy().registryCredentials()) {

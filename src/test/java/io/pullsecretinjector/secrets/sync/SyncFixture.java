@@ -28,7 +28,7 @@ final class SyncFixture {
 
     /** Every call allowed at once, every full pass reading every copy, no labels known, no Events. */
     CopySynchronizer synchronizer(SecretApi api, BooleanSupplier leading, Supplier<Collection<String>> namespaces) {
-        return synchronizer(api, new Pacer(1_000_000, 1_000_000), leading, namespaces, new SimpleMeterRegistry(), Duration.ZERO,
+        return synchronizer(api, new Pacer(1_000_000, 1_000_000, System::nanoTime), leading, namespaces, new SimpleMeterRegistry(), Duration.ZERO,
                 NamespaceLabels.NONE, CopyEvents.NONE);
     }
 

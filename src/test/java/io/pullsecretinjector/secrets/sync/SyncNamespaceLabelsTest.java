@@ -39,7 +39,7 @@ class SyncNamespaceLabelsTest {
     final List<String> events = new CopyOnWriteArrayList<>();
 
     CopySynchronizer synchronizer() {
-        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1000, 1000), () -> true,
+        CopySynchronizer sync = fx.synchronizer(api, new Pacer(1000, 1000, System::nanoTime), () -> true,
                 () -> List.of("acme-1", "globex-1", "unknown-1"), new SimpleMeterRegistry(), Duration.ZERO, api,
                 (reason, namespace, name, note) -> events.add(reason + " " + namespace + "/" + name));
         sync.policyChanged(null, POLICY);
