@@ -30,6 +30,12 @@ FUZZ_TIME ?= 5m
 # actionlint, built from its Go module at a pinned version (needs Go and the Go module proxy):
 # checks the GitHub Actions workflows, which cannot run here.
 ACTIONLINT ?= go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+# The chart whose README and values.schema.json are generated from the comments of its values.yaml:
+# helm-docs (from its Go module at a pinned version) writes the README from README.md.gotmpl,
+# tools/chart-schema (this repository's, its one dependency pinned in go.sum) the schema.
+CHART := charts/pullsecret-injector
+HELM_DOCS ?= go run github.com/norwoodj/helm-docs/cmd/helm-docs@v1.14.2 --chart-search-root $(CHART) --sort-values-order file --log-level warning
+CHART_SCHEMA ?= go -C tools/chart-schema run .
 # The Jazzer fuzz test classes (one fuzz target each), in src/test/java/io/pullsecretinjector/fuzz.
 FUZZ_TARGETS ?= AdmissionFuzzTest PolicyParserFuzzTest
 
@@ -62,8 +68,17 @@ e2e: ## The scenarios against a real kube-apiserver built from source (cached in
 	MVN="$(MVN)" e2e/run.sh
 
 .PHONY: lint
-lint: ## Check .github/workflows statically with actionlint (built from its Go module; needs Go)
+lint: ## Check .github/workflows with actionlint, and that every chart value is documented and the chart's README and schema are current (needs Go)
 	$(ACTIONLINT) -no-color .github/workflows/*.yaml
+	go -C tools/chart-schema test ./...
+	$(CHART_SCHEMA) -check $(CURDIR)/$(CHART)
+	$(HELM_DOCS) --dry-run | diff -u $(CHART)/README.md - \
+	  || { echo "$(CHART)/README.md is not what README.md.gotmpl and values.yaml give: run make chart-docs and commit the result." >&2; exit 1; }
+
+.PHONY: chart-docs
+chart-docs: ## Write the chart's values.schema.json and README.md from the comments of values.yaml and README.md.gotmpl (needs Go)
+	$(CHART_SCHEMA) $(CURDIR)/$(CHART)
+	$(HELM_DOCS)
 
 .PHONY: bench
 bench: ## Benchmark /mutate against a ceiling endpoint and a bare Quarkus app, on JDK 25 with the image's AOT cache (~20 min; WARMUP=30 RUNS=3 DURATION=20); see bench/README.md

@@ -108,14 +108,22 @@ published yet, so repository has no default and rendering stops with how to buil
 {{- end }}
 
 {{/*
-The names of the copies (targetSecretName, default existingSecret), sorted and without
+The name of one credential's copies: targetSecretName, default existingSecret, as the policy
+parser defaults it (RegistryCredential). Every template that names a copy asks this.
+*/}}
+{{- define "pullsecret-injector.copyName" -}}
+{{- default .existingSecret .targetSecretName }}
+{{- end }}
+
+{{/*
+The names of the copies (pullsecret-injector.copyName of each credential), sorted and without
 duplicates, as a JSON list. RBAC limits get/update/delete on Secrets to exactly these, and the
 ValidatingAdmissionPolicy lets the injector write only Secrets with these names.
 */}}
 {{- define "pullsecret-injector.targetSecretNames" -}}
 {{- $names := list }}
 {{- range .Values.policy.registryCredentials }}
-{{- $names = append $names (default .existingSecret .targetSecretName) }}
+{{- $names = append $names (include "pullsecret-injector.copyName" .) }}
 {{- end }}
 {{- toJson ($names | uniq | sortAlpha) }}
 {{- end }}

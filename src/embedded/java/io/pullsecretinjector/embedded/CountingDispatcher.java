@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.pullsecretinjector.secrets.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pullsecretinjector.policy.DockerConfig;
 import io.pullsecretinjector.policy.RegistryPattern;
-import io.pullsecretinjector.secrets.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;

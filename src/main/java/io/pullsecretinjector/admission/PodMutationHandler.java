@@ -6,7 +6,7 @@ import io.pullsecretinjector.policy.PodFacts;
 import io.pullsecretinjector.review.ReviewAnswer;
 import io.pullsecretinjector.review.ReviewOutcome;
 import io.pullsecretinjector.review.Warnings;
-import io.pullsecretinjector.secrets.SecretReplicator;
+import io.pullsecretinjector.secrets.admission.SecretReplicator;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

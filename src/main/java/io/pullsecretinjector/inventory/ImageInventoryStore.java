@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pullsecretinjector.config.InjectorConfig;
-import io.pullsecretinjector.secrets.ManagedCopy;
+import io.pullsecretinjector.secrets.copy.ManagedCopy;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

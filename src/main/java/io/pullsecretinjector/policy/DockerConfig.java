@@ -23,6 +23,13 @@ public final class DockerConfig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A registry Secret whose data cannot be read; the message is a user-facing sentence that never quotes the data. */
+    public static final class UnreadableException extends IllegalArgumentException {
+        UnreadableException(String message) {
+            super(message);
+        }
+    }
+
     private DockerConfig() {
     }
 
@@ -31,7 +38,7 @@ public final class DockerConfig {
      *
      * @param type the Secret's type
      * @param data the Secret's data, values base64-encoded as in the API
-     * @throws IllegalArgumentException with a user-facing sentence (never the data) when unreadable
+     * @throws UnreadableException with a user-facing sentence (never the data) when unreadable
      */
     public static List<RegistryPattern> registries(String type, Map<String, String> data) {
         Map<String, String> d = data == null ? Map.of() : data;
@@ -41,7 +48,7 @@ public final class DockerConfig {
         } else if (d.containsKey(".dockercfg")) {
             hosts = decode(d.get(".dockercfg"), ".dockercfg");
         } else {
-            throw new IllegalArgumentException("has type " + type + " and no .dockerconfigjson or .dockercfg key; "
+            throw new UnreadableException("has type " + type + " and no .dockerconfigjson or .dockercfg key; "
                     + "create it with kubectl create secret docker-registry, or list the registries in the policy");
         }
         List<RegistryPattern> out = new ArrayList<>();
@@ -59,15 +66,14 @@ public final class DockerConfig {
             byte[] raw = Base64.getDecoder().decode(base64 == null ? "" : base64.trim());
             JsonNode node = JSON.readTree(raw);
             if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("has a " + key + " that is not a JSON object; recreate it with kubectl create secret docker-registry");
+                throw new UnreadableException("has a " + key + " that is not a JSON object; recreate it with kubectl create secret docker-registry");
             }
             return node;
+        } catch (UnreadableException e) {
+            throw e;
         } catch (IllegalArgumentException | IOException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("has a ")) {
-                throw iae;
-            }
-            // the parser's message could quote the content: never pass it on
-            throw new IllegalArgumentException("has a " + key + " that is not base64-encoded JSON; recreate it with kubectl create secret docker-registry");
+            // the decoder's or the parser's message could quote the content: never pass it on
+            throw new UnreadableException("has a " + key + " that is not base64-encoded JSON; recreate it with kubectl create secret docker-registry");
         }
     }
 }

@@ -4,7 +4,7 @@ import io.pullsecretinjector.patch.PatchOperation;
 import io.pullsecretinjector.patch.PodPatch;
 import io.pullsecretinjector.policy.Decision;
 import io.pullsecretinjector.policy.PodFacts;
-import io.pullsecretinjector.secrets.CopyOutcome;
+import io.pullsecretinjector.secrets.copy.CopyOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.config.TestConfigs;
 import io.pullsecretinjector.policy.PolicyStore;
-import io.pullsecretinjector.secrets.FakeSecretApi;
+import io.pullsecretinjector.secrets.api.FakeSecretApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

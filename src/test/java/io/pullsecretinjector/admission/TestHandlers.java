@@ -5,13 +5,15 @@ import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.inventory.ImageInventory;
 import io.pullsecretinjector.policy.ImageReferenceCache;
 import io.pullsecretinjector.policy.PolicyStore;
-import io.pullsecretinjector.secrets.ApiThreadPool;
-import io.pullsecretinjector.secrets.BackgroundRenewals;
-import io.pullsecretinjector.secrets.CopyEvents;
-import io.pullsecretinjector.secrets.NamespaceLabels;
-import io.pullsecretinjector.secrets.SecretApi;
-import io.pullsecretinjector.secrets.SecretReplicator;
-import io.pullsecretinjector.secrets.SourceSecrets;
+import io.pullsecretinjector.secrets.admission.ApiThreadPool;
+import io.pullsecretinjector.secrets.admission.BackgroundRenewals;
+import io.pullsecretinjector.secrets.events.CopyEvents;
+import io.pullsecretinjector.secrets.watch.NamespaceLabels;
+import io.pullsecretinjector.secrets.api.SecretApi;
+import io.pullsecretinjector.secrets.admission.SecretReplicator;
+import io.pullsecretinjector.secrets.admission.SourceSecrets;
+import io.pullsecretinjector.secrets.known.KnownCopies;
+import io.pullsecretinjector.secrets.known.KnownSources;
 import java.util.function.LongSupplier;
 
 /** A {@link PodMutationHandler} wired by hand over a given API, for tests that run without CDI. */
@@ -42,9 +44,10 @@ public final class TestHandlers {
         ImageReferenceCache images = new ImageReferenceCache(ImageReferenceCache.DEFAULT_CAPACITY);
         ApiThreadPool pool = new ApiThreadPool(config);
         BackgroundRenewals renewals = new BackgroundRenewals(pool);
-        SecretReplicator replicator = new SecretReplicator(api, config, metrics, cacheClock, renewals, events);
+        SecretReplicator replicator = new SecretReplicator(api, new KnownCopies(config.cacheTtl(), cacheClock), config, metrics, renewals, events);
         NamespaceLabels labels = api instanceof NamespaceLabels n ? n : NamespaceLabels.NONE;
-        LiveReview live = new LiveReview(store, new SourceSecrets(api, config.cacheTtl(), cacheClock, renewals), labels, replicator, config, pool,
+        SourceSecrets sources = new SourceSecrets(api, new KnownSources(config.cacheTtl(), cacheClock), renewals);
+        LiveReview live = new LiveReview(store, sources, labels, replicator, config, pool,
                 new ImageInventory(config.inventoryMaxImages(), System::currentTimeMillis, images), images);
         return new Wired(new PodMutationHandler(live, replicator, config, metrics), renewals, pool);
     }

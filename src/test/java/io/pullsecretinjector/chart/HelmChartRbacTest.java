@@ -37,7 +37,7 @@ class HelmChartRbacTest {
         }
         expected.add("namespaces: get,list,watch");
         expected.add("events.k8s.io/events: create,patch");
-        assertThat(s.render().one(ClusterRole.class).getRules()).extracting(HelmChartRbacTest::line).isEqualTo(expected);
+        assertThat(injectorRole(s.render()).getRules()).extracting(HelmChartRbacTest::line).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +72,8 @@ class HelmChartRbacTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void no_rule_uses_wildcards_or_lists_secrets_cluster_wide(Scenario s) {
-        List<PolicyRule> all = new ArrayList<>(s.render().one(ClusterRole.class).getRules());
+        List<PolicyRule> all = new ArrayList<>();
+        s.render().all(ClusterRole.class).forEach(r -> all.addAll(r.getRules()));
         s.render().all(Role.class).forEach(r -> all.addAll(r.getRules()));
         assertThat(all).allSatisfy(r -> {
             assertThat(r.getVerbs()).doesNotContain("*");
@@ -83,7 +84,7 @@ class HelmChartRbacTest {
         // On Secrets, only create goes without resourceNames, and only in the ClusterRole.
         assertThat(all).filteredOn(r -> r.getResources().contains("secrets") && (r.getResourceNames() == null || r.getResourceNames().isEmpty()))
                 .extracting(HelmChartRbacTest::line).containsExactly("secrets: create");
-        assertThat(s.render().one(ClusterRole.class).getRules()).filteredOn(r -> r.getResources().contains("secrets"))
+        assertThat(injectorRole(s.render()).getRules()).filteredOn(r -> r.getResources().contains("secrets"))
                 .allSatisfy(r -> assertThat(r.getVerbs()).doesNotContain("list", "watch"));
     }
 
@@ -93,10 +94,14 @@ class HelmChartRbacTest {
         String sa = s.render().all(io.fabric8.kubernetes.api.model.ServiceAccount.class).get(0).getMetadata().getName();
         assertThat(sa).isEqualTo(s.render().one(io.fabric8.kubernetes.api.model.apps.Deployment.class)
                 .getSpec().getTemplate().getSpec().getServiceAccountName());
-        ClusterRoleBinding crb = s.render().one(ClusterRoleBinding.class);
-        assertThat(crb.getRoleRef().getName()).isEqualTo(s.render().one(ClusterRole.class).getMetadata().getName());
-        assertThat(crb.getSubjects()).extracting(x -> x.getKind() + "/" + x.getNamespace() + "/" + x.getName())
-                .containsExactly("ServiceAccount/" + Scenario.NS + "/" + sa);
+        List<String> clusterRoles = s.render().all(ClusterRole.class).stream().map(r -> r.getMetadata().getName()).sorted().toList();
+        List<String> clusterBound = s.render().all(ClusterRoleBinding.class).stream().map(crb -> {
+            assertThat(crb.getRoleRef().getKind()).isEqualTo("ClusterRole");
+            assertThat(crb.getSubjects()).extracting(x -> x.getKind() + "/" + x.getNamespace() + "/" + x.getName())
+                    .containsExactly("ServiceAccount/" + Scenario.NS + "/" + sa);
+            return crb.getRoleRef().getName();
+        }).sorted().toList();
+        assertThat(clusterBound).isEqualTo(clusterRoles);
         List<String> roles = s.render().all(Role.class).stream().map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()).sorted().toList();
         List<String> bound = s.render().all(RoleBinding.class).stream().map(b -> {
             assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
@@ -118,8 +123,26 @@ class HelmChartRbacTest {
         assertThat(m.all(Role.class)).filteredOn(r -> r.getMetadata().getNamespace().equals("creds"))
                 .singleElement().satisfies(r -> assertThat(r.getRules()).extracting(HelmChartRbacTest::line)
                         .containsExactly("secrets: get,list,watch [a-cred, b-cred]"));
-        assertThat(m.one(ClusterRole.class).getRules()).extracting(HelmChartRbacTest::line)
+        assertThat(injectorRole(m).getRules()).extracting(HelmChartRbacTest::line)
                 .contains("secrets: get,update,delete [a-copy, b-cred]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void pods_may_be_listed_watched_and_evicted_only_with_the_rescue_on_and_never_read_or_deleted(Scenario s) {
+        List<String> podRules = new ArrayList<>();
+        s.render().all(ClusterRole.class).forEach(r -> r.getRules().stream().filter(p -> p.getResources().stream().anyMatch(x -> x.startsWith("pods")))
+                .forEach(p -> podRules.add(r.getMetadata().getName() + " " + line(p))));
+        s.render().all(Role.class).forEach(r -> assertThat(r.getRules()).allSatisfy(p -> assertThat(p.getResources()).noneMatch(x -> x.startsWith("pods"))));
+
+        assertThat(podRules).isEqualTo(s.rescue()
+                ? List.of(Scenario.FULLNAME + "-rescue pods: list,watch", Scenario.FULLNAME + "-rescue pods/eviction: create")
+                : List.of());
+    }
+
+    /** The injector's main ClusterRole (the rescue has one of its own). */
+    static ClusterRole injectorRole(ChartRender.Manifests m) {
+        return m.all(ClusterRole.class).stream().filter(r -> r.getMetadata().getName().equals(Scenario.FULLNAME)).findFirst().orElseThrow();
     }
 
     static String line(PolicyRule r) {

@@ -55,7 +55,7 @@ class HelmChartValuesTest {
         JsonNode schema = new YAMLMapper().readTree(ChartRender.CHART.resolve("values.schema.json").toFile());
         assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
         for (String section : List.of("policy", "webhook", "tls", "image", "serviceAccount", "rbac", "podDisruptionBudget",
-                "topologySpread", "metrics", "networkPolicy", "validatingAdmissionPolicy", "gracefulShutdown")) {
+                "topologySpread", "metrics", "networkPolicy", "validatingAdmissionPolicy", "gracefulShutdown", "rescue")) {
             assertThat(schema.at("/properties/" + section + "/additionalProperties").asBoolean(true)).as(section).isFalse();
         }
         assertThat(schema.at("/definitions/registryCredential/additionalProperties").asBoolean(true)).isFalse();

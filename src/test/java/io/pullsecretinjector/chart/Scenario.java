@@ -77,7 +77,15 @@ record Scenario(
                     Map.of("registry-creds", List.of("regcred"), "platform-secrets", List.of("dockerhub-pull"))),
             new Scenario("two tenants by namespace label with a credential each, and a mirror credential for all", "tenants-values.yaml",
                     concat(HELM_TLS, REGCRED_ROLE), "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of("acme-pull", "globex-pull", "mirror-pull"),
-                    Map.of("registry-creds", List.of("acme-pull", "globex-pull", "mirror-pull"))));
+                    Map.of("registry-creds", List.of("acme-pull", "globex-pull", "mirror-pull"))),
+            new Scenario("the rescue of stuck Pods on: its own ClusterRole and binding, and nothing else more", "rescue-values.yaml",
+                    concat(HELM_TLS, REGCRED_ROLE, List.of("ClusterRole/" + FULLNAME + "-rescue", "ClusterRoleBinding/" + FULLNAME + "-rescue")),
+                    "Ignore", 5, 2, 1, FULLNAME + "-tls", List.of("regcred"), REGCRED));
+
+    /** True when the scenario turns the rescue of stuck Pods on, and so must render its RBAC. */
+    boolean rescue() {
+        return extraObjects.contains("ClusterRole/" + FULLNAME + "-rescue");
+    }
 
     private static final Map<String, ChartRender.Manifests> RENDERED = new ConcurrentHashMap<>();
 

@@ -47,6 +47,11 @@ final class InjectorProcess implements AutoCloseable {
 
     /** Starts a replica serving {@code /mutate} on {@code webhookPort}, and waits until it is ready. */
     static InjectorProcess start(String identity, int webhookPort, Path kubeconfig) {
+        return start(identity, webhookPort, kubeconfig, Map.of());
+    }
+
+    /** As {@link #start(String, int, Path)}, with settings of a scenario's own ({@code INJECTOR_RESCUE_ENABLED=true}, ...). */
+    static InjectorProcess start(String identity, int webhookPort, Path kubeconfig, Map<String, String> settings) {
         int management = freePort();
         Path log = Cluster.WORK.resolve("logs/injector-" + identity + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -68,6 +73,7 @@ final class InjectorProcess implements AutoCloseable {
                 Map.entry("QUARKUS_MANAGEMENT_HOST", "127.0.0.1"),
                 Map.entry("QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_CERT", Cluster.INJECTOR_PKI.resolve("tls.crt").toString()),
                 Map.entry("QUARKUS_TLS_WEBHOOK_KEY_STORE_PEM_0_KEY", Cluster.INJECTOR_PKI.resolve("tls.key").toString())));
+        env.putAll(settings);
         for (String setting : System.getProperty("e2e.injectorEnv", "").split(",")) {
             if (setting.contains("=")) {
                 env.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -114,6 +115,18 @@ final class Suite implements BeforeAllCallback, ExtensionContext.Store.Closeable
         if (serving == null || !serving.alive()) {
             serving = InjectorProcess.start("replica-a", Cluster.INJECTOR_PORT, kubeconfig);
         }
+        return serving;
+    }
+
+    /**
+     * Replaces the replica the webhook URL reaches with one started with {@code settings} on top of
+     * the usual ones; an empty map brings back the usual replica.
+     */
+    static synchronized InjectorProcess serveWith(Map<String, String> settings) {
+        if (serving != null && serving.alive()) {
+            serving.close();
+        }
+        serving = InjectorProcess.start("replica-a", Cluster.INJECTOR_PORT, kubeconfig, settings);
         return serving;
     }
 

@@ -14,7 +14,7 @@ import io.pullsecretinjector.admission.PodMutationResource;
 import io.pullsecretinjector.config.InjectorConfig;
 import io.pullsecretinjector.config.TestConfigs;
 import io.pullsecretinjector.policy.PolicyStore;
-import io.pullsecretinjector.secrets.FakeSecretApi;
+import io.pullsecretinjector.secrets.api.FakeSecretApi;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
